@@ -1,0 +1,92 @@
+package io.github.tieredcache;
+
+import io.github.tieredcache.spi.TierStore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One remote tier of a cache: how long a copy stays fresh, which values it holds by age, and how
+ * long a stale copy may still be served while one background refresh reloads it.
+ *
+ * <p>Immutable; build one with {@link #named(String)}.
+ *
+ * @param name the tier's name (also its metric tag and part of its storage key); letters, digits,
+ *     {@code -} and {@code _}
+ * @param ttl how long a copy written into this tier is fresh; positive
+ * @param maxAge values younger than this are placed here by {@link Placement#byAge}; {@code null}
+ *     means "any age" and is allowed only on the last tier
+ * @param staleWindow how long after its TTL a copy is still returned at once while it is refreshed
+ *     in the background; zero turns stale serving off
+ * @param store the store holding this tier, or {@code null} for the cache's store
+ */
+public record Tier(
+    String name,
+    Duration ttl,
+    @Nullable Duration maxAge,
+    Duration staleWindow,
+    @Nullable TierStore store) {
+
+  public Tier {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(ttl, "ttl");
+    Objects.requireNonNull(staleWindow, "staleWindow");
+    if (!name.matches("[A-Za-z0-9_-]{1,32}")) {
+      throw new IllegalArgumentException(
+          "tier name must be 1 to 32 letters, digits, '-' or '_': '" + name + "'");
+    }
+    requirePositive("ttl of tier " + name, ttl);
+    if (maxAge != null) {
+      requirePositive("maxAge of tier " + name, maxAge);
+    }
+    if (staleWindow.isNegative()) {
+      throw new IllegalArgumentException(
+          "staleWindow of tier " + name + " must not be negative: " + staleWindow);
+    }
+  }
+
+  /** Starts a tier called {@code name} with a TTL of one hour, any age, and no stale window. */
+  public static Tier named(String name) {
+    return new Tier(name, Duration.ofHours(1), null, Duration.ZERO, null);
+  }
+
+  /** Returns a copy of this tier whose copies are fresh for {@code ttl}. */
+  public Tier ttl(Duration ttl) {
+    return new Tier(name, ttl, maxAge, staleWindow, store);
+  }
+
+  /** Returns a copy of this tier that holds values younger than {@code maxAge}. */
+  public Tier maxAge(Duration maxAge) {
+    return new Tier(name, ttl, Objects.requireNonNull(maxAge, "maxAge"), staleWindow, store);
+  }
+
+  /** Returns a copy of this tier that serves a stale copy for up to {@code staleWindow}. */
+  public Tier staleWindow(Duration staleWindow) {
+    return new Tier(name, ttl, maxAge, staleWindow, store);
+  }
+
+  /** Returns a copy of this tier kept on {@code store} rather than on the cache's store. */
+  public Tier store(TierStore store) {
+    return new Tier(name, ttl, maxAge, staleWindow, Objects.requireNonNull(store, "store"));
+  }
+
+  /** Returns the age bound, if any. */
+  public Optional<Duration> ageBound() {
+    return Optional.ofNullable(maxAge);
+  }
+
+  static void requirePositive(String what, Duration value) {
+    Objects.requireNonNull(value, what);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive: " + value);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Tier[" + name + ", ttl=" + ttl + (maxAge == null ? "" : ", maxAge=" + maxAge)
+        + (staleWindow.isZero() ? "" : ", staleWindow=" + staleWindow)
+        + (store == null ? "" : ", store=" + store) + "]";
+  }
+}

@@ -1,0 +1,313 @@
+package io.github.tieredcache;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.Weigher;
+import io.github.tieredcache.codec.KeyCodec;
+import io.github.tieredcache.codec.ValueCodec;
+import io.github.tieredcache.internal.DefaultTieredCache;
+import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spi.TierStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link TieredCache}. Every setter checks its argument at once and names it in the
+ * exception; {@link #build()} checks the combination. A setting given twice keeps the last value,
+ * so a framework's defaults can be overridden by a customizer.
+ *
+ * <p>Required: {@link #name}, {@link #store} and {@link #valueCodec}. Everything else has a
+ * documented default ({@code DEFAULT_*}).
+ *
+ * <p>Not thread-safe; a built cache is.
+ */
+public final class TieredCacheBuilder<K, V> {
+
+  /** L0 entries kept when no bound is set. */
+  public static final long DEFAULT_L0_MAXIMUM_SIZE = 10_000;
+
+  /** The longest an entry lives in the L0 when nothing else shortens it. */
+  public static final Duration DEFAULT_L0_EXPIRE_AFTER_WRITE = Duration.ofSeconds(30);
+
+  /** The share by which a TTL is randomly shortened, at most. */
+  public static final double DEFAULT_TTL_JITTER = 0.05;
+
+  /** How long a remote operation may take before it counts as failed. */
+  public static final Duration DEFAULT_REMOTE_TIMEOUT = Duration.ofMillis(500);
+
+  /** The largest encoded value stored remotely; larger values live only in the L0. */
+  public static final int DEFAULT_MAX_REMOTE_VALUE_BYTES = 1 << 20;
+
+  // Settings are package-visible to the implementation through Settings below.
+  private @Nullable String name;
+  private Tiers tiers = Tiers.hotWarmCold();
+  private @Nullable Placement<? super K, ? super V> placement;
+  private @Nullable String defaultTier;
+  private Promotion<? super K> promotion = Promotion.warmToHot();
+  private @Nullable TierStore store;
+  private @Nullable ValueCodec<V> valueCodec;
+  private KeyCodec<K> keyCodec = KeyCodec.string();
+  private @Nullable Function<? super K, ? extends @Nullable V> loader;
+  private @Nullable Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader;
+  private @Nullable Duration absentTtl;
+  private double ttlJitter = DEFAULT_TTL_JITTER;
+  private boolean l0Enabled = true;
+  private long l0MaximumSize = DEFAULT_L0_MAXIMUM_SIZE;
+  private long l0MaximumWeight = -1;
+  private @Nullable Weigher<? super K, ? super V> l0Weigher;
+  private Duration l0ExpireAfterWrite = DEFAULT_L0_EXPIRE_AFTER_WRITE;
+  private @Nullable MeterRegistry meterRegistry;
+  private Tags meterTags = Tags.empty();
+  private Ticker ticker = Ticker.systemTicker();
+  private Executor executor = ForkJoinPool.commonPool();
+  private Duration remoteTimeout = DEFAULT_REMOTE_TIMEOUT;
+  private Duration generationRetention = Namespace.DEFAULT_GENERATION_RETENTION;
+  private int maxRemoteValueBytes = DEFAULT_MAX_REMOTE_VALUE_BYTES;
+
+  TieredCacheBuilder() {}
+
+  /** Sets the cache's name: 1 to 64 letters, digits, {@code . _ -}. Required. */
+  public TieredCacheBuilder<K, V> name(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException(
+          "name must be 1 to 64 letters, digits, '.', '_' or '-': '" + name + "'");
+    }
+    this.name = name;
+    return this;
+  }
+
+  /** Sets the remote tiers, hottest first. Default: {@link Tiers#hotWarmCold()}. */
+  public TieredCacheBuilder<K, V> tiers(Tiers tiers) {
+    this.tiers = Objects.requireNonNull(tiers, "tiers");
+    return this;
+  }
+
+  /** Sets the remote tiers, hottest first; see {@link Tiers#of(Tier...)}. */
+  public TieredCacheBuilder<K, V> tiers(Tier... tiers) {
+    return tiers(Tiers.of(tiers));
+  }
+
+  /** Places values by age: shorthand for {@code placement(Placement.byAge(ageOf))}. */
+  public TieredCacheBuilder<K, V> ageOf(Function<? super V, Instant> ageOf) {
+    this.placement = Placement.byAge(Objects.requireNonNull(ageOf, "ageOf"));
+    return this;
+  }
+
+  /** Sets a custom placement. Default: every value in the {@link #defaultTier}. */
+  public TieredCacheBuilder<K, V> placement(Placement<? super K, ? super V> placement) {
+    this.placement = Objects.requireNonNull(placement, "placement");
+    return this;
+  }
+
+  /**
+   * Sets the tier used when no placement is set, and for cached absent values. Default: the hottest
+   * tier.
+   */
+  public TieredCacheBuilder<K, V> defaultTier(String tierName) {
+    this.defaultTier = Objects.requireNonNull(tierName, "defaultTier");
+    return this;
+  }
+
+  /** Sets the promotion policy. Default: {@link Promotion#warmToHot()}. */
+  public TieredCacheBuilder<K, V> promotion(Promotion<? super K> promotion) {
+    this.promotion = Objects.requireNonNull(promotion, "promotion");
+    return this;
+  }
+
+  /** Sets the store of the remote tiers (a tier may name its own). Required. */
+  public TieredCacheBuilder<K, V> store(TierStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+    return this;
+  }
+
+  /** Sets the value codec. Required. */
+  public TieredCacheBuilder<K, V> valueCodec(ValueCodec<V> valueCodec) {
+    this.valueCodec = Objects.requireNonNull(valueCodec, "valueCodec");
+    return this;
+  }
+
+  /** Sets the key codec. Default: {@link KeyCodec#string()}. */
+  public TieredCacheBuilder<K, V> keyCodec(KeyCodec<K> keyCodec) {
+    this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
+    return this;
+  }
+
+  /** Sets the loader {@link TieredCache#get(Object)} uses. */
+  public TieredCacheBuilder<K, V> loader(Function<? super K, ? extends @Nullable V> loader) {
+    this.loader = Objects.requireNonNull(loader, "loader");
+    return this;
+  }
+
+  /**
+   * Sets the bulk loader {@link TieredCache#getAll} uses for the keys it misses: one call with all of
+   * them; keys missing from its answer are absent.
+   */
+  public TieredCacheBuilder<K, V> bulkLoader(
+      Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+    this.bulkLoader = Objects.requireNonNull(bulkLoader, "bulkLoader");
+    return this;
+  }
+
+  /** Caches a loader's {@code null} as absent for {@code ttl}. Default: absence is not cached. */
+  public TieredCacheBuilder<K, V> absentTtl(Duration ttl) {
+    Tier.requirePositive("absentTtl", ttl);
+    this.absentTtl = ttl;
+    return this;
+  }
+
+  /**
+   * Shortens each TTL written by a random share up to {@code fraction}, so a burst of loads does not
+   * expire as a burst. Between 0 and 0.5. Default: {@value #DEFAULT_TTL_JITTER}.
+   */
+  public TieredCacheBuilder<K, V> ttlJitter(double fraction) {
+    if (!(fraction >= 0.0 && fraction <= 0.5)) {
+      throw new IllegalArgumentException("ttlJitter must be between 0 and 0.5: " + fraction);
+    }
+    this.ttlJitter = fraction;
+    return this;
+  }
+
+  /** Bounds the L0 by entry count. Default: {@value #DEFAULT_L0_MAXIMUM_SIZE}. */
+  public TieredCacheBuilder<K, V> l0MaximumSize(long maximumSize) {
+    if (maximumSize <= 0) {
+      throw new IllegalArgumentException("l0MaximumSize must be positive: " + maximumSize);
+    }
+    this.l0MaximumSize = maximumSize;
+    this.l0MaximumWeight = -1;
+    this.l0Weigher = null;
+    return this;
+  }
+
+  /** Bounds the L0 by total weight, as {@code weigher} weighs entries. */
+  public TieredCacheBuilder<K, V> l0MaximumWeight(long maximumWeight, Weigher<? super K, ? super V> weigher) {
+    if (maximumWeight <= 0) {
+      throw new IllegalArgumentException("l0MaximumWeight must be positive: " + maximumWeight);
+    }
+    this.l0Weigher = Objects.requireNonNull(weigher, "weigher");
+    this.l0MaximumWeight = maximumWeight;
+    return this;
+  }
+
+  /**
+   * Sets the longest an entry lives in the L0. An entry also never outlives its remote copy's
+   * freshness. Default: 30 s.
+   */
+  public TieredCacheBuilder<K, V> l0ExpireAfterWrite(Duration duration) {
+    Tier.requirePositive("l0ExpireAfterWrite", duration);
+    this.l0ExpireAfterWrite = duration;
+    return this;
+  }
+
+  /** Turns the L0 off: every read goes to the remote tiers. */
+  public TieredCacheBuilder<K, V> l0Disabled() {
+    this.l0Enabled = false;
+    return this;
+  }
+
+  /** Binds the cache's meters to {@code registry}, with {@code tags} added to each. */
+  public TieredCacheBuilder<K, V> meterRegistry(MeterRegistry registry, Iterable<Tag> tags) {
+    this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+    this.meterTags = Tags.of(Objects.requireNonNull(tags, "tags"));
+    return this;
+  }
+
+  /** Binds the cache's meters to {@code registry}. */
+  public TieredCacheBuilder<K, V> meterRegistry(MeterRegistry registry) {
+    return meterRegistry(registry, Tags.empty());
+  }
+
+  /**
+   * Sets the time source (nanoseconds), for the L0 and for the instants recorded in stored copies.
+   * Default: the system ticker, with copies dated by the wall clock.
+   */
+  public TieredCacheBuilder<K, V> ticker(Ticker ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    return this;
+  }
+
+  /**
+   * Sets the executor for asynchronous loads and background refreshes. Default: the common
+   * fork-join pool.
+   */
+  public TieredCacheBuilder<K, V> executor(Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /** Sets how long a remote operation may take before it counts as failed. Default: 500 ms. */
+  public TieredCacheBuilder<K, V> remoteTimeout(Duration timeout) {
+    Tier.requirePositive("remoteTimeout", timeout);
+    this.remoteTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Sets how long a key's generation outlives its last invalidation; it must exceed the longest
+   * load. Default: 5 minutes.
+   */
+  public TieredCacheBuilder<K, V> generationRetention(Duration retention) {
+    Tier.requirePositive("generationRetention", retention);
+    this.generationRetention = retention;
+    return this;
+  }
+
+  /** Sets the largest encoded value stored remotely. Default: 1 MiB. */
+  public TieredCacheBuilder<K, V> maxRemoteValueBytes(int bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("maxRemoteValueBytes must be positive: " + bytes);
+    }
+    this.maxRemoteValueBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Builds the cache and subscribes it to its invalidation messages.
+   *
+   * @throws NullPointerException if name, store or valueCodec is missing (the message names it)
+   * @throws IllegalArgumentException if the default tier is not one of the tiers
+   */
+  public TieredCache<K, V> build() {
+    Objects.requireNonNull(name, "name must be set");
+    Objects.requireNonNull(store, "store must be set (new InMemoryTierStore() keeps the tiers in this process)");
+    Objects.requireNonNull(valueCodec, "valueCodec must be set (for example JacksonValueCodec.of(MyValue.class))");
+    int defaultTierIndex = defaultTier == null ? 0 : indexOf("defaultTier", defaultTier);
+    @SuppressWarnings("unchecked")
+    Placement<K, V> chosen =
+        placement == null
+            ? Placement.fixed(tiers.get(defaultTierIndex).name())
+            : (Placement<K, V>) placement;
+    @SuppressWarnings("unchecked")
+    Promotion<K> promote = (Promotion<K>) promotion;
+    @SuppressWarnings("unchecked")
+    Function<K, V> load = (Function<K, V>) loader;
+    @SuppressWarnings("unchecked")
+    Function<Set<K>, Map<K, V>> bulkLoad = (Function<Set<K>, Map<K, V>>) (Function<?, ?>) bulkLoader;
+    @SuppressWarnings("unchecked")
+    Weigher<K, V> weigher = (Weigher<K, V>) l0Weigher;
+    return new DefaultTieredCache<>(
+        new DefaultTieredCache.Settings<>(
+            name, tiers, chosen, defaultTierIndex, promote, store, valueCodec, keyCodec, load, bulkLoad,
+            absentTtl, ttlJitter, l0Enabled, l0MaximumSize, l0MaximumWeight, weigher,
+            l0ExpireAfterWrite, meterRegistry, meterTags, ticker, executor, remoteTimeout,
+            generationRetention, maxRemoteValueBytes, UUID.randomUUID().toString()));
+  }
+
+  private int indexOf(String setting, String tierName) {
+    try {
+      return tiers.indexOf(tierName);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
+    }
+  }
+}

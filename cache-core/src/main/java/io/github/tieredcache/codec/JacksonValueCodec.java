@@ -1,0 +1,106 @@
+package io.github.tieredcache.codec;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * JSON through Jackson, bound to one declared type.
+ *
+ * <p>The codec never enables Jackson's default typing: the bytes of a copy say nothing about which
+ * class to instantiate, the declared type does, so a copy written by someone else cannot make this
+ * process construct an arbitrary class. A mapper with default typing enabled is refused.
+ *
+ * <p>The default mapper registers Java time types (written as ISO-8601 strings) and ignores unknown
+ * properties, so a newer writer that added a field can still be read.
+ *
+ * <p>Thread-safe: it holds only an immutable reader and writer.
+ */
+public final class JacksonValueCodec<V> implements ValueCodec<V> {
+
+  private final ObjectReader reader;
+  private final ObjectWriter writer;
+  private final String id;
+
+  private JacksonValueCodec(ObjectMapper mapper, JavaType type) {
+    Objects.requireNonNull(mapper, "mapper");
+    Objects.requireNonNull(type, "type");
+    if (mapper.getSerializationConfig().getDefaultTyper(type) != null
+        || mapper.getDeserializationConfig().getDefaultTyper(type) != null) {
+      throw new IllegalArgumentException(
+          "mapper: default typing is enabled; JacksonValueCodec is bound to a declared type and"
+              + " refuses polymorphic default typing");
+    }
+    this.reader = mapper.readerFor(type);
+    this.writer = mapper.writerFor(type);
+    this.id = "json";
+  }
+
+  /** Returns a codec for {@code type} with the default mapper. */
+  public static <V> JacksonValueCodec<V> of(Class<V> type) {
+    ObjectMapper mapper = defaultMapper();
+    return new JacksonValueCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
+  }
+
+  /** Returns a codec for a generic {@code type}, such as {@code List<Post>}, with the default mapper. */
+  public static <V> JacksonValueCodec<V> of(TypeReference<V> type) {
+    ObjectMapper mapper = defaultMapper();
+    return new JacksonValueCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
+  }
+
+  /** Returns a codec for {@code type} with the caller's {@code mapper}. */
+  public static <V> JacksonValueCodec<V> of(ObjectMapper mapper, Class<V> type) {
+    Objects.requireNonNull(mapper, "mapper");
+    return new JacksonValueCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
+  }
+
+  /** Returns a codec for {@code type} with the caller's {@code mapper}. */
+  public static <V> JacksonValueCodec<V> of(ObjectMapper mapper, JavaType type) {
+    return new JacksonValueCodec<>(mapper, type);
+  }
+
+  /** Returns the mapper the factory methods use when none is given. */
+  public static ObjectMapper defaultMapper() {
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .build();
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public byte[] encode(V value) {
+    try {
+      return writer.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not encode a " + value.getClass().getName(), e);
+    }
+  }
+
+  @Override
+  public V decode(byte[] bytes, int offset, int length) {
+    try {
+      V value = reader.readValue(bytes, offset, length);
+      if (value == null) {
+        throw new IllegalArgumentException("JSON null where a value was expected");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not decode a copy", e);
+    }
+  }
+}

@@ -1,0 +1,368 @@
+package io.github.tieredcache.memory;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.tieredcache.spi.Invalidation;
+import io.github.tieredcache.spi.InvalidationListener;
+import io.github.tieredcache.spi.Lookup;
+import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spi.TierStore;
+import io.github.tieredcache.spi.Write;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A {@link TierStore} in this process's heap: the embedded store for a single instance, for tests,
+ * and for the examples. Caches sharing one instance behave like instances sharing one Redis: they
+ * see each other's copies and invalidation messages.
+ *
+ * <p>Consistency: every operation on one key runs inside {@link ConcurrentHashMap#compute} on that
+ * key's record, so a conditional write and an invalidation of the same key are serialized, as the
+ * Lua scripts serialize them on Redis. Expiry is judged by the injected {@link Ticker} at read
+ * time; expired copies are dropped lazily.
+ *
+ * <p>Operations complete before they return; listeners are called on the publishing thread.
+ */
+public final class InMemoryTierStore implements TierStore {
+
+  private final Ticker ticker;
+  private final Map<String, Map<ByteKey, KeyRecord>> caches = new ConcurrentHashMap<>();
+  private final Map<String, Set<InvalidationListener>> listeners = new ConcurrentHashMap<>();
+  private final AtomicLong generations = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Creates a store whose copies expire by the system clock. */
+  public InMemoryTierStore() {
+    this(Ticker.systemTicker());
+  }
+
+  /** Creates a store whose copies expire by {@code ticker} (nanoseconds). */
+  public InMemoryTierStore(Ticker ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+  }
+
+  @Override
+  public CompletableFuture<Lookup> read(Namespace namespace, byte[] key) {
+    return run(() -> lookup(namespace, key));
+  }
+
+  @Override
+  public CompletableFuture<List<Lookup>> readAll(Namespace namespace, List<byte[]> keys) {
+    return run(
+        () -> {
+          List<Lookup> lookups = new ArrayList<>(keys.size());
+          for (byte[] key : keys) {
+            lookups.add(lookup(namespace, key));
+          }
+          return lookups;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> writeIfGeneration(Namespace namespace, Write write) {
+    return run(() -> conditionalWrite(namespace, write));
+  }
+
+  @Override
+  public CompletableFuture<List<Boolean>> writeAllIfGeneration(
+      Namespace namespace, List<Write> writes) {
+    return run(
+        () -> {
+          List<Boolean> outcomes = new ArrayList<>(writes.size());
+          for (Write write : writes) {
+            outcomes.add(conditionalWrite(namespace, write));
+          }
+          return outcomes;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> promote(Namespace namespace, Write write) {
+    checkTier(namespace, write.tier());
+    return run(
+        () -> {
+          boolean[] written = {false};
+          update(
+              namespace,
+              write.key(),
+              record -> {
+                long now = ticker.read();
+                if (record.generation(now) != write.expectedGeneration()
+                    || record.copy(write.tier(), now) != null) {
+                  return record;
+                }
+                written[0] = true;
+                return record.withCopy(write.tier(), write.copy(), expiry(now, write.ttl()));
+              });
+          return written[0];
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> put(Namespace namespace, Write write) {
+    checkTier(namespace, write.tier());
+    return run(
+        () -> {
+          update(
+              namespace,
+              write.key(),
+              record -> {
+                long now = ticker.read();
+                return KeyRecord.empty(namespace.tiers().size())
+                    .withGeneration(nextGeneration(), expiry(now, namespace.generationRetention()))
+                    .withCopy(write.tier(), write.copy(), expiry(now, write.ttl()));
+              });
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> remove(Namespace namespace, byte[] key) {
+    return run(
+        () -> {
+          invalidate(namespace, key);
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> removeAll(Namespace namespace, List<byte[]> keys) {
+    return run(
+        () -> {
+          keys.forEach(key -> invalidate(namespace, key));
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> clear(Namespace namespace) {
+    return run(
+        () -> {
+          // Advance every key's generation rather than dropping the records, so a load that read
+          // a generation before the clear cannot write afterwards.
+          Map<ByteKey, KeyRecord> keys = keys(namespace);
+          for (ByteKey key : keys.keySet()) {
+            invalidate(namespace, key.bytes());
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(Namespace namespace, Invalidation message) {
+    return run(
+        () -> {
+          for (InvalidationListener listener :
+              listeners.getOrDefault(namespace.cacheName(), Set.of())) {
+            listener.onInvalidation(message);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public AutoCloseable subscribe(Namespace namespace, InvalidationListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    ensureOpen();
+    Set<InvalidationListener> set =
+        listeners.computeIfAbsent(namespace.cacheName(), name -> new CopyOnWriteArraySet<>());
+    set.add(listener);
+    listener.onSubscribed();
+    return () -> set.remove(listener);
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+    caches.clear();
+    listeners.clear();
+  }
+
+  /** Returns how many keys of the namespace hold a servable copy in any tier (for tests). */
+  public long size(Namespace namespace) {
+    long now = ticker.read();
+    return keys(namespace).values().stream().filter(record -> record.hottest(now) >= 0).count();
+  }
+
+  /**
+   * Overwrites the copy of {@code key} in one tier with arbitrary bytes, leaving its generation as
+   * it is; for tests that need bytes this library did not write.
+   */
+  public void overwriteRaw(Namespace namespace, byte[] key, int tier, byte[] bytes, Duration ttl) {
+    checkTier(namespace, tier);
+    update(
+        namespace,
+        key,
+        record -> record.withCopy(tier, bytes.clone(), expiry(ticker.read(), ttl)));
+  }
+
+  private Lookup lookup(Namespace namespace, byte[] key) {
+    KeyRecord record = keys(namespace).get(new ByteKey(key));
+    long now = ticker.read();
+    if (record == null) {
+      return Lookup.miss(0);
+    }
+    long generation = record.generation(now);
+    int hottest = record.hottest(now);
+    return hottest < 0
+        ? Lookup.miss(generation)
+        : Lookup.hit(hottest, record.copies[hottest].clone(), generation);
+  }
+
+  private boolean conditionalWrite(Namespace namespace, Write write) {
+    checkTier(namespace, write.tier());
+    boolean[] written = {false};
+    update(
+        namespace,
+        write.key(),
+        record -> {
+          long now = ticker.read();
+          if (record.generation(now) != write.expectedGeneration()) {
+            return record;
+          }
+          written[0] = true;
+          KeyRecord cleared = KeyRecord.empty(namespace.tiers().size());
+          if (record.generation(now) != 0) {
+            cleared = cleared.withGeneration(record.generation, record.generationExpiry);
+          }
+          return cleared.withCopy(write.tier(), write.copy(), expiry(now, write.ttl()));
+        });
+    return written[0];
+  }
+
+  private void invalidate(Namespace namespace, byte[] key) {
+    update(
+        namespace,
+        key,
+        record ->
+            KeyRecord.empty(namespace.tiers().size())
+                .withGeneration(
+                    nextGeneration(), expiry(ticker.read(), namespace.generationRetention())));
+  }
+
+  private void update(Namespace namespace, byte[] key, Function<KeyRecord, KeyRecord> change) {
+    ensureOpen();
+    int tiers = namespace.tiers().size();
+    keys(namespace)
+        .compute(
+            new ByteKey(key.clone()),
+            (k, record) -> {
+              KeyRecord current = record == null ? KeyRecord.empty(tiers) : record;
+              KeyRecord next = change.apply(current);
+              return next.isEmpty(ticker.read()) ? null : next;
+            });
+  }
+
+  private Map<ByteKey, KeyRecord> keys(Namespace namespace) {
+    return caches.computeIfAbsent(namespace.cacheName(), name -> new ConcurrentHashMap<>());
+  }
+
+  private long nextGeneration() {
+    return generations.incrementAndGet();
+  }
+
+  private static long expiry(long now, Duration ttl) {
+    return now + ttl.toNanos();
+  }
+
+  private static void checkTier(Namespace namespace, int tier) {
+    if (tier >= namespace.tiers().size()) {
+      throw new IllegalArgumentException(
+          "tier " + tier + " is not a tier of " + namespace.tiers());
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("InMemoryTierStore is closed");
+    }
+  }
+
+  private static <T> CompletableFuture<T> run(java.util.concurrent.Callable<T> operation) {
+    try {
+      return CompletableFuture.completedFuture(operation.call());
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** An immutable snapshot of one key: a copy and its expiry per tier, and the generation. */
+  private static final class KeyRecord {
+    final byte[][] copies;
+    final long[] expiries;
+    final long generation;
+    final long generationExpiry;
+
+    KeyRecord(byte[][] copies, long[] expiries, long generation, long generationExpiry) {
+      this.copies = copies;
+      this.expiries = expiries;
+      this.generation = generation;
+      this.generationExpiry = generationExpiry;
+    }
+
+    static KeyRecord empty(int tiers) {
+      return new KeyRecord(new byte[tiers][], new long[tiers], 0, 0);
+    }
+
+    long generation(long now) {
+      return generation != 0 && now - generationExpiry < 0 ? generation : 0;
+    }
+
+    byte[] copy(int tier, long now) {
+      return copies[tier] != null && now - expiries[tier] < 0 ? copies[tier] : null;
+    }
+
+    int hottest(long now) {
+      for (int tier = 0; tier < copies.length; tier++) {
+        if (copy(tier, now) != null) {
+          return tier;
+        }
+      }
+      return -1;
+    }
+
+    KeyRecord withCopy(int tier, byte[] copy, long expiry) {
+      byte[][] c = copies.clone();
+      long[] e = expiries.clone();
+      c[tier] = copy.clone();
+      e[tier] = expiry;
+      return new KeyRecord(c, e, generation, generationExpiry);
+    }
+
+    KeyRecord withGeneration(long g, long expiry) {
+      return new KeyRecord(copies, expiries, g, expiry);
+    }
+
+    boolean isEmpty(long now) {
+      return hottest(now) < 0 && generation(now) == 0;
+    }
+  }
+
+  /** A byte array with value equality, as a map key. */
+  private record ByteKey(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ByteKey other && java.util.Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return ByteBuffer.wrap(bytes).toString();
+    }
+  }
+}

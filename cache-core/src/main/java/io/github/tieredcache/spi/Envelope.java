@@ -1,0 +1,90 @@
+package io.github.tieredcache.spi;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The small header the cache writes in front of every stored copy, so a copy says itself which
+ * format and codec wrote it and until when it is fresh and servable; a store need never be asked
+ * for a TTL.
+ *
+ * <pre>
+ * byte 0       magic 0x7C
+ * byte 1       format version (1)
+ * byte 2       flags: bit 0 = the cached value is "absent" (a cached null)
+ * byte 3       n, the length of the codec id
+ * n bytes      codec id, US-ASCII
+ * 8 bytes      fresh-until, epoch milliseconds
+ * 8 bytes      servable-until, epoch milliseconds
+ * the rest     the codec's payload
+ * </pre>
+ *
+ * @param codecId the id of the value codec that wrote the payload
+ * @param absent whether the copy records an absent value (its payload is empty)
+ * @param freshUntil the epoch millisecond the copy stops being fresh
+ * @param servableUntil the epoch millisecond the copy stops being servable (at or after
+ *     freshUntil)
+ * @param payloadOffset where the payload starts in the parsed bytes
+ */
+public record Envelope(
+    String codecId, boolean absent, long freshUntil, long servableUntil, int payloadOffset) {
+
+  /** The first byte of every envelope. */
+  public static final byte MAGIC = 0x7C;
+
+  /** The format version this library writes. */
+  public static final byte VERSION = 1;
+
+  private static final int FLAG_ABSENT = 1;
+
+  /** Returns the bytes of a copy: the envelope followed by {@code payload}. */
+  public static byte[] wrap(
+      String codecId, boolean absent, long freshUntil, long servableUntil, byte[] payload) {
+    byte[] id = codecId.getBytes(StandardCharsets.US_ASCII);
+    if (id.length == 0 || id.length > 255) {
+      throw new IllegalArgumentException("codecId must have 1 to 255 characters: " + codecId);
+    }
+    if (servableUntil < freshUntil) {
+      throw new IllegalArgumentException("servableUntil must not precede freshUntil");
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(4 + id.length + 16 + payload.length);
+    buffer.put(MAGIC).put(VERSION).put((byte) (absent ? FLAG_ABSENT : 0)).put((byte) id.length);
+    buffer.put(id).putLong(freshUntil).putLong(servableUntil).put(payload);
+    return buffer.array();
+  }
+
+  /**
+   * Parses the envelope at the start of {@code copy}.
+   *
+   * @throws IllegalArgumentException if the bytes do not start with an envelope this version reads
+   */
+  public static Envelope parse(byte[] copy) {
+    Objects.requireNonNull(copy, "copy");
+    if (copy.length < 4 || copy[0] != MAGIC) {
+      throw new IllegalArgumentException("not a tiered-cache copy (bad magic)");
+    }
+    if (copy[1] != VERSION) {
+      throw new IllegalArgumentException("unknown envelope version " + copy[1]);
+    }
+    int idLength = copy[3] & 0xFF;
+    int payloadOffset = 4 + idLength + 16;
+    if (idLength == 0 || copy.length < payloadOffset) {
+      throw new IllegalArgumentException("truncated envelope");
+    }
+    boolean absent = (copy[2] & FLAG_ABSENT) != 0;
+    String codecId = new String(copy, 4, idLength, StandardCharsets.US_ASCII);
+    ByteBuffer times = ByteBuffer.wrap(copy, 4 + idLength, 16);
+    long freshUntil = times.getLong();
+    long servableUntil = times.getLong();
+    if (servableUntil < freshUntil) {
+      throw new IllegalArgumentException("envelope's servable-until precedes its fresh-until");
+    }
+    return new Envelope(codecId, absent, freshUntil, servableUntil, payloadOffset);
+  }
+
+  /** Returns the payload length of {@code copy}, which this envelope was parsed from. */
+  public int payloadLength(byte[] copy) {
+    return copy.length - payloadOffset;
+  }
+}

@@ -1,0 +1,84 @@
+package io.github.tieredcache.spi;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the remote tiers of a cache keep their copies, as bytes.
+ *
+ * <p>A store keeps, per {@link Namespace} and encoded key, one copy per tier and a
+ * <em>generation</em>: a number that {@link #put} and {@link #remove} advance, so that a load that
+ * read generation {@code g} can write its value with {@link #writeIfGeneration} only while no
+ * invalidation or put happened since. A generation need only live for {@link
+ * Namespace#generationRetention()} after it last advanced; once it has expired, it reads as
+ * {@code 0} again.
+ *
+ * <p>Every operation is asynchronous and never blocks the caller; a failure completes the returned
+ * future exceptionally and the cache treats it as a miss (reads) or retries it later (writes). Two
+ * namespaces never see each other's keys. Implementations are thread-safe.
+ *
+ * <p>The contract is fixed by {@code TierStoreContract} in cache-core's test-jar, which every
+ * implementation's tests extend.
+ */
+public interface TierStore extends AutoCloseable {
+
+  /**
+   * Reads every tier of {@code key} and the key's generation, in one round trip where the store
+   * allows it, and answers the hottest copy held.
+   */
+  CompletableFuture<Lookup> read(Namespace namespace, byte[] key);
+
+  /** Reads many keys; the answer lists one lookup per key, in the order of {@code keys}. */
+  CompletableFuture<List<Lookup>> readAll(Namespace namespace, List<byte[]> keys);
+
+  /**
+   * Writes {@code write.copy()} into its tier, removing the key's copies in the namespace's other
+   * tiers, but only while the key's generation is still {@code write.expectedGeneration()}.
+   * Completes with whether the write happened.
+   */
+  CompletableFuture<Boolean> writeIfGeneration(Namespace namespace, Write write);
+
+  /** Bulk form of {@link #writeIfGeneration}; the answer lists one outcome per write, in order. */
+  CompletableFuture<List<Boolean>> writeAllIfGeneration(Namespace namespace, List<Write> writes);
+
+  /**
+   * Copies a key into a hotter tier: writes only while that tier holds no copy of the key and the
+   * generation is still {@code write.expectedGeneration()}, so a promotion never overwrites a newer
+   * copy. Other tiers are left as they are. Completes with whether the write happened.
+   */
+  CompletableFuture<Boolean> promote(Namespace namespace, Write write);
+
+  /**
+   * Writes {@code write.copy()} into its tier unconditionally, removes the key's copies in the other
+   * tiers, and advances the key's generation; {@code write.expectedGeneration()} is ignored.
+   */
+  CompletableFuture<Void> put(Namespace namespace, Write write);
+
+  /** Removes the key's copies in every tier of the namespace and advances its generation. */
+  CompletableFuture<Void> remove(Namespace namespace, byte[] key);
+
+  /** Bulk form of {@link #remove}. */
+  CompletableFuture<Void> removeAll(Namespace namespace, List<byte[]> keys);
+
+  /**
+   * Removes every copy of every key of the namespace, and no other namespace's keys; a load that
+   * read a generation before the clear must not be able to write afterwards.
+   */
+  CompletableFuture<Void> clear(Namespace namespace);
+
+  /** Publishes an invalidation message to every subscriber of the namespace's cache. */
+  CompletableFuture<Void> publish(Namespace namespace, Invalidation message);
+
+  /**
+   * Subscribes to the invalidation messages of the namespace's cache. The listener's {@link
+   * InvalidationListener#onSubscribed()} is called once the subscription is active and again after
+   * every resubscription.
+   *
+   * @return a handle whose {@code close()} ends the subscription
+   */
+  AutoCloseable subscribe(Namespace namespace, InvalidationListener listener);
+
+  /** Releases the store's resources. Operations after close fail. */
+  @Override
+  void close();
+}

@@ -1,0 +1,65 @@
+package io.github.tieredcache.stats;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of a cache's counters, as {@code TieredCache.stats()} returns it.
+ *
+ * @param cacheName the cache's name
+ * @param requests reads answered by the cache ({@code get}, {@code getIfPresent}, one per key of
+ *     {@code getAll})
+ * @param tiers per tier, {@code l0} first, then the remote tiers hottest first
+ * @param loadSuccesses loader calls that returned (a {@code null} result included)
+ * @param loadFailures loader calls that threw
+ * @param totalLoadTimeNanos time spent in the loader
+ * @param promotions promotions written, keyed {@code "from->to"}
+ * @param puts values written by {@code put} or a load
+ * @param decodeErrors stored copies that did not decode and were treated as misses
+ * @param remoteErrors remote operations that failed or timed out
+ */
+public record CacheStats(
+    String cacheName,
+    long requests,
+    List<TierStats> tiers,
+    long loadSuccesses,
+    long loadFailures,
+    long totalLoadTimeNanos,
+    Map<String, Long> promotions,
+    long puts,
+    long decodeErrors,
+    long remoteErrors) {
+
+  public CacheStats {
+    tiers = List.copyOf(tiers);
+    promotions = Map.copyOf(promotions);
+  }
+
+  /** Returns the counts of the tier called {@code name} ({@code "l0"} for the in-process tier). */
+  public Optional<TierStats> tier(String name) {
+    return tiers.stream().filter(t -> t.tier().equals(name)).findFirst();
+  }
+
+  /** Returns the number of loader calls. */
+  public long loads() {
+    return loadSuccesses + loadFailures;
+  }
+
+  /** Returns the share of requests answered by any tier, without the loader. */
+  public double hitRatio() {
+    long hits = tiers.stream().mapToLong(TierStats::hits).sum();
+    return requests == 0 ? 0.0 : (double) hits / requests;
+  }
+
+  /** Returns the share of requests that the tier called {@code name} answered. */
+  public double servedShare(String name) {
+    return requests == 0 ? 0.0 : tier(name).map(t -> (double) t.hits() / requests).orElse(0.0);
+  }
+
+  /** Returns the mean time of a loader call, in nanoseconds, or 0. */
+  public double averageLoadPenaltyNanos() {
+    long loads = loads();
+    return loads == 0 ? 0.0 : (double) totalLoadTimeNanos / loads;
+  }
+}

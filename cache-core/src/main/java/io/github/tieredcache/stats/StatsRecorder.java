@@ -1,0 +1,196 @@
+package io.github.tieredcache.stats;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The striped counters behind {@link CacheStats} and the Micrometer meters of one cache. Counting
+ * is a {@link LongAdder} increment; nothing here calls Micrometer, which reads these counters
+ * lazily when it is scraped.
+ *
+ * <p>Tier index 0 is {@code l0}; index {@code i + 1} is remote tier {@code i}.
+ */
+public final class StatsRecorder {
+
+  private final String cacheName;
+  private final List<String> tierNames;
+  private final LongAdder requests = new LongAdder();
+  private final LongAdder[] hits;
+  private final LongAdder[] misses;
+  private final LongAdder l0Evictions = new LongAdder();
+  private final LongAdder[][] promotions;
+  private final LongAdder loadSuccesses = new LongAdder();
+  private final LongAdder loadFailures = new LongAdder();
+  private final LongAdder loadSuccessNanos = new LongAdder();
+  private final LongAdder loadFailureNanos = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder decodeErrors = new LongAdder();
+  private final LongAdder remoteErrors = new LongAdder();
+
+  /** Creates counters for a cache with the given remote tiers, hottest first. */
+  public StatsRecorder(String cacheName, List<String> remoteTiers) {
+    this.cacheName = cacheName;
+    List<String> names = new ArrayList<>();
+    names.add("l0");
+    names.addAll(remoteTiers);
+    this.tierNames = List.copyOf(names);
+    this.hits = adders(names.size());
+    this.misses = adders(names.size());
+    this.promotions = new LongAdder[remoteTiers.size()][];
+    for (int i = 0; i < promotions.length; i++) {
+      promotions[i] = adders(remoteTiers.size());
+    }
+  }
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
+  }
+
+  public String cacheName() {
+    return cacheName;
+  }
+
+  /** Returns {@code l0} followed by the remote tier names. */
+  public List<String> tierNames() {
+    return tierNames;
+  }
+
+  public void request() {
+    requests.increment();
+  }
+
+  public void requests(int n) {
+    requests.add(n);
+  }
+
+  public void l0Hit() {
+    hits[0].increment();
+  }
+
+  public void l0Miss() {
+    misses[0].increment();
+  }
+
+  public void l0Eviction() {
+    l0Evictions.increment();
+  }
+
+  /** Records a remote lookup answered by remote tier {@code tier}, or by none when {@code -1}. */
+  public void remoteLookup(int tier) {
+    int remoteTiers = tierNames.size() - 1;
+    int last = tier < 0 ? remoteTiers - 1 : tier - 1;
+    for (int i = 0; i <= last; i++) {
+      misses[i + 1].increment();
+    }
+    if (tier >= 0) {
+      hits[tier + 1].increment();
+    }
+  }
+
+  public void promotion(int from, int to) {
+    promotions[from][to].increment();
+  }
+
+  public void loadSuccess(long nanos) {
+    loadSuccesses.increment();
+    loadSuccessNanos.add(nanos);
+  }
+
+  public void loadFailure(long nanos) {
+    loadFailures.increment();
+    loadFailureNanos.add(nanos);
+  }
+
+  public void put() {
+    puts.increment();
+  }
+
+  public void decodeError() {
+    decodeErrors.increment();
+  }
+
+  public void remoteError() {
+    remoteErrors.increment();
+  }
+
+  // Readers, used by snapshots and by the lazily read Micrometer meters.
+
+  public long hits(int tierIndex) {
+    return hits[tierIndex].sum();
+  }
+
+  public long misses(int tierIndex) {
+    return misses[tierIndex].sum();
+  }
+
+  public long l0Evictions() {
+    return l0Evictions.sum();
+  }
+
+  public long promotions(int from, int to) {
+    return promotions[from][to].sum();
+  }
+
+  public long loadSuccesses() {
+    return loadSuccesses.sum();
+  }
+
+  public long loadFailures() {
+    return loadFailures.sum();
+  }
+
+  public long loadSuccessNanos() {
+    return loadSuccessNanos.sum();
+  }
+
+  public long loadFailureNanos() {
+    return loadFailureNanos.sum();
+  }
+
+  public long puts() {
+    return puts.sum();
+  }
+
+  public long decodeErrors() {
+    return decodeErrors.sum();
+  }
+
+  public long remoteErrors() {
+    return remoteErrors.sum();
+  }
+
+  /** Returns an immutable snapshot of every counter. */
+  public CacheStats snapshot() {
+    List<TierStats> tiers = new ArrayList<>(tierNames.size());
+    for (int i = 0; i < tierNames.size(); i++) {
+      tiers.add(new TierStats(tierNames.get(i), hits(i), misses(i), i == 0 ? l0Evictions() : 0));
+    }
+    Map<String, Long> promoted = new LinkedHashMap<>();
+    for (int from = 0; from < promotions.length; from++) {
+      for (int to = 0; to < promotions.length; to++) {
+        long n = promotions(from, to);
+        if (n > 0) {
+          promoted.put(tierNames.get(from + 1) + "->" + tierNames.get(to + 1), n);
+        }
+      }
+    }
+    return new CacheStats(
+        cacheName,
+        requests.sum(),
+        tiers,
+        loadSuccesses(),
+        loadFailures(),
+        loadSuccessNanos() + loadFailureNanos(),
+        promoted,
+        puts(),
+        decodeErrors(),
+        remoteErrors());
+  }
+}
