@@ -28,15 +28,18 @@ import java.util.function.Function;
  *
  * <p>Consistency: every operation on one key runs inside {@link ConcurrentHashMap#compute} on that
  * key's record, so a conditional write and an invalidation of the same key are serialized, as the
- * Lua scripts serialize them on Redis. Expiry is judged by the injected {@link Ticker} at read
- * time; expired copies are dropped lazily.
+ * Lua scripts serialize them on Redis. A clear takes a cache-wide write lock (writes take the read
+ * lock) and moves the cache's base generation, which every key without a generation of its own
+ * reports; so a load that read before the clear, even of a key never written, cannot write after
+ * it. Expiry is judged by the injected {@link Ticker} at read time; expired copies are dropped
+ * lazily.
  *
  * <p>Operations complete before they return; listeners are called on the publishing thread.
  */
 public final class InMemoryTierStore implements TierStore {
 
   private final Ticker ticker;
-  private final Map<String, Map<ByteKey, KeyRecord>> caches = new ConcurrentHashMap<>();
+  private final Map<String, CacheState> caches = new ConcurrentHashMap<>();
   private final Map<String, Set<InvalidationListener>> listeners = new ConcurrentHashMap<>();
   private final AtomicLong generations = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -148,11 +151,13 @@ public final class InMemoryTierStore implements TierStore {
   public CompletableFuture<Void> clear(Namespace namespace) {
     return run(
         () -> {
-          // Advance every key's generation rather than dropping the records, so a load that read
-          // a generation before the clear cannot write afterwards.
-          Map<ByteKey, KeyRecord> keys = keys(namespace);
-          for (ByteKey key : keys.keySet()) {
-            invalidate(namespace, key.bytes());
+          CacheState state = state(namespace);
+          state.lock.writeLock().lock();
+          try {
+            state.baseGeneration = nextGeneration();
+            state.keys.clear();
+          } finally {
+            state.lock.writeLock().unlock();
           }
           return null;
         });
@@ -191,7 +196,7 @@ public final class InMemoryTierStore implements TierStore {
   /** Returns how many keys of the namespace hold a servable copy in any tier (for tests). */
   public long size(Namespace namespace) {
     long now = ticker.read();
-    return keys(namespace).values().stream().filter(record -> record.hottest(now) >= 0).count();
+    return state(namespace).keys.values().stream().filter(record -> record.hottest(now) >= 0).count();
   }
 
   /**
@@ -207,12 +212,13 @@ public final class InMemoryTierStore implements TierStore {
   }
 
   private Lookup lookup(Namespace namespace, byte[] key) {
-    KeyRecord record = keys(namespace).get(new ByteKey(key));
+    CacheState state = state(namespace);
+    KeyRecord record = state.keys.get(new ByteKey(key));
     long now = ticker.read();
     if (record == null) {
-      return Lookup.miss(0);
+      return Lookup.miss(state.baseGeneration);
     }
-    long generation = record.generation(now);
+    long generation = state.generation(record, now);
     int hottest = record.hottest(now);
     return hottest < 0
         ? Lookup.miss(generation)
@@ -227,7 +233,7 @@ public final class InMemoryTierStore implements TierStore {
         write.key(),
         record -> {
           long now = ticker.read();
-          if (record.generation(now) != write.expectedGeneration()) {
+          if (state(namespace).generation(record, now) != write.expectedGeneration()) {
             return record;
           }
           written[0] = true;
@@ -253,18 +259,36 @@ public final class InMemoryTierStore implements TierStore {
   private void update(Namespace namespace, byte[] key, Function<KeyRecord, KeyRecord> change) {
     ensureOpen();
     int tiers = namespace.tiers().size();
-    keys(namespace)
-        .compute(
-            new ByteKey(key.clone()),
-            (k, record) -> {
-              KeyRecord current = record == null ? KeyRecord.empty(tiers) : record;
-              KeyRecord next = change.apply(current);
-              return next.isEmpty(ticker.read()) ? null : next;
-            });
+    CacheState state = state(namespace);
+    state.lock.readLock().lock();
+    try {
+      state.keys.compute(
+          new ByteKey(key.clone()),
+          (k, record) -> {
+            KeyRecord current = record == null ? KeyRecord.empty(tiers) : record;
+            KeyRecord next = change.apply(current);
+            return next.isEmpty(ticker.read()) ? null : next;
+          });
+    } finally {
+      state.lock.readLock().unlock();
+    }
   }
 
-  private Map<ByteKey, KeyRecord> keys(Namespace namespace) {
-    return caches.computeIfAbsent(namespace.cacheName(), name -> new ConcurrentHashMap<>());
+  private CacheState state(Namespace namespace) {
+    return caches.computeIfAbsent(namespace.cacheName(), name -> new CacheState());
+  }
+
+  /** The keys of one cache and the generation its keys start from after a clear. */
+  private static final class CacheState {
+    final Map<ByteKey, KeyRecord> keys = new ConcurrentHashMap<>();
+    final java.util.concurrent.locks.ReadWriteLock lock =
+        new java.util.concurrent.locks.ReentrantReadWriteLock();
+    volatile long baseGeneration;
+
+    long generation(KeyRecord record, long now) {
+      long own = record.generation(now);
+      return own != 0 ? own : baseGeneration;
+    }
   }
 
   private long nextGeneration() {
