@@ -55,6 +55,8 @@ public final class CacheMetrics {
         StatsRecorder::decodeErrors, recorder);
     counter(registry, "cache.remote.errors", base, "Remote operations that failed or timed out",
         StatsRecorder::remoteErrors, recorder);
+    counter(registry, "cache.remote.oversized", base, "Values too large to store remotely",
+        StatsRecorder::oversized, recorder);
     int remoteTiers = recorder.tierNames().size() - 1;
     for (int from = 0; from < remoteTiers; from++) {
       for (int to = 0; to < from; to++) {

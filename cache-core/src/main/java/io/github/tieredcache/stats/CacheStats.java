@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param puts values written by {@code put} or a load
  * @param decodeErrors stored copies that did not decode and were treated as misses
  * @param remoteErrors remote operations that failed or timed out
+ * @param oversized values not stored remotely because they exceeded the size bound
  */
 public record CacheStats(
     String cacheName,
@@ -29,7 +30,8 @@ public record CacheStats(
     Map<String, Long> promotions,
     long puts,
     long decodeErrors,
-    long remoteErrors) {
+    long remoteErrors,
+    long oversized) {
 
   public CacheStats {
     tiers = List.copyOf(tiers);

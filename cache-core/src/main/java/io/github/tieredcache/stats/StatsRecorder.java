@@ -17,7 +17,6 @@ public final class StatsRecorder {
 
   private final String cacheName;
   private final List<String> tierNames;
-  private final LongAdder requests = new LongAdder();
   private final LongAdder[] hits;
   private final LongAdder[] misses;
   private final LongAdder l0Evictions = new LongAdder();
@@ -29,6 +28,7 @@ public final class StatsRecorder {
   private final LongAdder puts = new LongAdder();
   private final LongAdder decodeErrors = new LongAdder();
   private final LongAdder remoteErrors = new LongAdder();
+  private final LongAdder oversized = new LongAdder();
 
   /** Creates counters for a cache with the given remote tiers, hottest first. */
   public StatsRecorder(String cacheName, List<String> remoteTiers) {
@@ -62,18 +62,11 @@ public final class StatsRecorder {
     return tierNames;
   }
 
-  public void request() {
-    requests.increment();
-  }
-
-  public void requests(int n) {
-    requests.add(n);
-  }
-
   public void l0Hit() {
     hits[0].increment();
   }
 
+  /** Records a read that the L0 did not answer (every read, when the L0 is off). */
   public void l0Miss() {
     misses[0].increment();
   }
@@ -118,6 +111,10 @@ public final class StatsRecorder {
 
   public void remoteError() {
     remoteErrors.increment();
+  }
+
+  public void oversizedValue() {
+    oversized.increment();
   }
 
   // Readers, used by snapshots and by the lazily read Micrometer meters.
@@ -166,6 +163,15 @@ public final class StatsRecorder {
     return remoteErrors.sum();
   }
 
+  public long oversized() {
+    return oversized.sum();
+  }
+
+  /** Returns every read: each one either hit or missed the L0 (with the L0 off, every read misses). */
+  public long requests() {
+    return hits(0) + misses(0);
+  }
+
   /** Returns an immutable snapshot of every counter. */
   public CacheStats snapshot() {
     List<TierStats> tiers = new ArrayList<>(tierNames.size());
@@ -183,7 +189,7 @@ public final class StatsRecorder {
     }
     return new CacheStats(
         cacheName,
-        requests.sum(),
+        requests(),
         tiers,
         loadSuccesses(),
         loadFailures(),
@@ -191,6 +197,7 @@ public final class StatsRecorder {
         promoted,
         puts(),
         decodeErrors(),
-        remoteErrors());
+        remoteErrors(),
+        oversized());
   }
 }
