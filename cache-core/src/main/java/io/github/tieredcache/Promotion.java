@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Decides whether a hit in a colder tier copies the entry into a hotter one. A promoted copy takes
@@ -32,6 +31,15 @@ public interface Promotion<K> {
   int target(K key, int from, Tiers tiers, long nowNanos);
 
   /**
+   * Checks the policy against the cache's tiers when the cache is built, so a misnamed tier fails
+   * fast.
+   *
+   * @throws IllegalArgumentException if the policy names a tier the cache lacks, or promotes into a
+   *     colder tier
+   */
+  default void check(Tiers tiers) {}
+
+  /**
    * The default: a hit in the second tier (warm in {@link Tiers#hotWarmCold()}) is copied into the
    * first (hot); hits elsewhere stay where they are.
    */
@@ -41,18 +49,13 @@ public interface Promotion<K> {
 
   /** Copies a hit in tier {@code from} into tier {@code to}, which must be hotter. */
   static <K> Promotion<K> onHit(String from, String to) {
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
-    return (key, hitTier, tiers, now) -> {
-      int source = tiers.indexOf(from);
-      int target = tiers.indexOf(to);
-      return hitTier == source && target < source ? target : NONE;
-    };
+    return afterHits(1, Duration.ofSeconds(1), from, to);
   }
 
   /**
    * Copies an entry from tier {@code from} into tier {@code to} once it has been hit there {@code
-   * hits} times within {@code window} (counted per instance, for at most {@code maxTracked} keys).
+   * hits} times within {@code window}, as the cache's ticker measures it (counted per instance, for
+   * at most 100,000 keys at a time).
    */
   static <K> Promotion<K> afterHits(int hits, Duration window, String from, String to) {
     return new AfterHits<>(hits, window, from, to, 100_000);
@@ -63,12 +66,20 @@ public interface Promotion<K> {
     return (key, from, tiers, now) -> NONE;
   }
 
-  /** Counts hits per key in a Caffeine cache whose entries expire a window after the first hit. */
+  /**
+   * Counts hits per key: a window opens at a key's first hit (by the cache's ticker) and the key is
+   * promoted on the {@code hits}-th hit inside it. Counters live in a bounded Caffeine cache, so keys
+   * hit once do not accumulate.
+   */
   final class AfterHits<K> implements Promotion<K> {
     private final int hits;
+    private final long windowNanos;
     private final String from;
     private final String to;
-    private final Cache<K, AtomicInteger> counts;
+    private final Cache<K, Window> windows;
+
+    /** A key's open window: when it opened and how many hits it has seen. */
+    private record Window(long openedAt, int hits) {}
 
     AfterHits(int hits, Duration window, String from, String to, long maxTracked) {
       if (hits < 1) {
@@ -76,21 +87,54 @@ public interface Promotion<K> {
       }
       Tier.requirePositive("window", window);
       this.hits = hits;
+      this.windowNanos = window.toNanos();
       this.from = Objects.requireNonNull(from, "from");
       this.to = Objects.requireNonNull(to, "to");
-      this.counts = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(maxTracked).build();
+      this.windows = Caffeine.newBuilder().maximumSize(maxTracked).build();
+    }
+
+    @Override
+    public void check(Tiers tiers) {
+      int source = indexOf(tiers, "from", from);
+      int target = indexOf(tiers, "to", to);
+      if (target >= source) {
+        throw new IllegalArgumentException(
+            "promotion: tier '" + to + "' is not hotter than tier '" + from + "'");
+      }
+    }
+
+    private static int indexOf(Tiers tiers, String what, String name) {
+      try {
+        return tiers.indexOf(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("promotion " + what + ": " + e.getMessage(), e);
+      }
     }
 
     @Override
     public int target(K key, int hitTier, Tiers tiers, long nowNanos) {
       int source = tiers.indexOf(from);
-      int target = tiers.indexOf(to);
-      if (hitTier != source || target >= source) {
+      if (hitTier != source) {
         return NONE;
       }
-      int seen = counts.get(key, k -> new AtomicInteger()).incrementAndGet();
-      if (seen >= hits) {
-        counts.invalidate(key);
+      int target = tiers.indexOf(to);
+      if (target >= source) {
+        return NONE;
+      }
+      if (hits == 1) {
+        return target;
+      }
+      Window window =
+          windows
+              .asMap()
+              .compute(
+                  key,
+                  (k, w) ->
+                      w == null || nowNanos - w.openedAt() >= windowNanos
+                          ? new Window(nowNanos, 1)
+                          : new Window(w.openedAt(), w.hits() + 1));
+      if (window.hits() >= hits) {
+        windows.asMap().remove(key, window);
         return target;
       }
       return NONE;

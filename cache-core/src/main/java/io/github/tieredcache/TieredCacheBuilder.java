@@ -282,6 +282,7 @@ public final class TieredCacheBuilder<K, V> {
     Objects.requireNonNull(store, "store must be set (new InMemoryTierStore() keeps the tiers in this process)");
     Objects.requireNonNull(valueCodec, "valueCodec must be set (for example JacksonValueCodec.of(MyValue.class))");
     int defaultTierIndex = defaultTier == null ? 0 : indexOf("defaultTier", defaultTier);
+    promotion.check(tiers);
     @SuppressWarnings("unchecked")
     Placement<K, V> chosen =
         placement == null

@@ -1,7 +1,7 @@
 package io.github.tieredcache;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class Tiers implements Iterable<Tier> {
    */
   public static Tiers of(Tier... tiers) {
     Objects.requireNonNull(tiers, "tiers");
-    return of(List.of(tiers));
+    return of(Arrays.asList(tiers));
   }
 
   /** Returns the given tiers, hottest first; see {@link #of(Tier...)}. */
@@ -54,7 +54,10 @@ public final class Tiers implements Iterable<Tier> {
     if (tiers.isEmpty()) {
       throw new IllegalArgumentException("tiers must not be empty");
     }
-    List<Tier> copy = List.copyOf(new ArrayList<>(tiers));
+    for (int i = 0; i < tiers.size(); i++) {
+      Objects.requireNonNull(tiers.get(i), "tiers[" + i + "] is null");
+    }
+    List<Tier> copy = List.copyOf(tiers);
     Set<String> names = new HashSet<>();
     Duration previousAge = null;
     for (int i = 0; i < copy.size(); i++) {

@@ -20,8 +20,9 @@ import java.util.Objects;
  * class to instantiate, the declared type does, so a copy written by someone else cannot make this
  * process construct an arbitrary class. A mapper with default typing enabled is refused.
  *
- * <p>The default mapper registers Java time types (written as ISO-8601 strings) and ignores unknown
- * properties, so a newer writer that added a field can still be read.
+ * <p>The default mapper registers Java time types (written as ISO-8601 strings), ignores unknown
+ * properties, so a newer writer that added a field can still be read, and refuses trailing bytes
+ * after the value, so a corrupted copy is a miss rather than a half-read value.
  *
  * <p>Thread-safe: it holds only an immutable reader and writer.
  */
@@ -74,6 +75,7 @@ public final class JacksonValueCodec<V> implements ValueCodec<V> {
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
   }
 

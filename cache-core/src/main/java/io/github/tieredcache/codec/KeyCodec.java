@@ -55,7 +55,7 @@ public interface KeyCodec<K> {
     return new KeyCodec<>() {
       @Override
       public byte[] encode(K key) {
-        return toText.apply(key).getBytes(StandardCharsets.UTF_8);
+        return strictUtf8(toText.apply(key));
       }
 
       @Override
@@ -63,6 +63,26 @@ public interface KeyCodec<K> {
         return fromText.apply(new String(bytes, StandardCharsets.UTF_8));
       }
     };
+  }
+
+  /**
+   * Encodes text as UTF-8, refusing unpaired surrogates, which {@link String#getBytes} would turn
+   * into {@code ?} and so give two different keys the same bytes.
+   */
+  static byte[] strictUtf8(String text) {
+    try {
+      java.nio.ByteBuffer bytes =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(text));
+      byte[] out = new byte[bytes.remaining()];
+      bytes.get(out);
+      return out;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException("key: not valid Unicode text (unpaired surrogate)", e);
+    }
   }
 
   /** The default key codec: strings as UTF-8. */
@@ -77,7 +97,7 @@ public interface KeyCodec<K> {
                 + key.getClass().getName()
                 + "; set TieredCacheBuilder.keyCodec(...)");
       }
-      return s.getBytes(StandardCharsets.UTF_8);
+      return strictUtf8(s);
     }
 
     @Override

@@ -16,7 +16,19 @@ enum StringValueCodec implements ValueCodec<String> {
 
   @Override
   public byte[] encode(String value) {
-    return value.getBytes(StandardCharsets.UTF_8);
+    try {
+      ByteBuffer bytes =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(value));
+      byte[] out = new byte[bytes.remaining()];
+      bytes.get(out);
+      return out;
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("value: not valid Unicode text (unpaired surrogate)", e);
+    }
   }
 
   @Override

@@ -41,10 +41,11 @@ public record Envelope(
   /** Returns the bytes of a copy: the envelope followed by {@code payload}. */
   public static byte[] wrap(
       String codecId, boolean absent, long freshUntil, long servableUntil, byte[] payload) {
-    byte[] id = codecId.getBytes(StandardCharsets.US_ASCII);
-    if (id.length == 0 || id.length > 255) {
-      throw new IllegalArgumentException("codecId must have 1 to 255 characters: " + codecId);
+    if (codecId.isEmpty() || codecId.length() > 255 || !codecId.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+      throw new IllegalArgumentException(
+          "codecId must have 1 to 255 printable US-ASCII characters: '" + codecId + "'");
     }
+    byte[] id = codecId.getBytes(StandardCharsets.US_ASCII);
     if (servableUntil < freshUntil) {
       throw new IllegalArgumentException("servableUntil must not precede freshUntil");
     }

@@ -58,12 +58,12 @@ public record Invalidation(String origin, byte @Nullable [] key) {
       if (buffer.get() != VERSION) {
         throw new IllegalArgumentException("unknown invalidation message version");
       }
-      byte[] o = new byte[buffer.getInt()];
+      byte[] o = new byte[checkedLength(buffer, buffer.getInt())];
       buffer.get(o);
       int keyLength = buffer.getInt();
       byte[] k = null;
-      if (keyLength >= 0) {
-        k = new byte[keyLength];
+      if (keyLength != -1) {
+        k = new byte[checkedLength(buffer, keyLength)];
         buffer.get(k);
       }
       if (buffer.hasRemaining()) {
@@ -76,6 +76,13 @@ public record Invalidation(String origin, byte @Nullable [] key) {
       }
       throw new IllegalArgumentException("malformed invalidation message", e);
     }
+  }
+
+  private static int checkedLength(ByteBuffer buffer, int length) {
+    if (length < 0 || length > buffer.remaining()) {
+      throw new IllegalArgumentException("malformed invalidation message: bad length " + length);
+    }
+    return length;
   }
 
   @Override

@@ -49,6 +49,7 @@ public final class CacheMetrics {
     Gauge.builder("cache.size", l0Size, s -> (double) s.getAsLong())
         .tags(l0)
         .description("Entries in the L0")
+        .strongReference(true)
         .register(registry);
     counter(registry, "cache.puts", base, "Values written by put or a load", StatsRecorder::puts, recorder);
     counter(registry, "cache.decode.errors", base, "Stored copies that did not decode",

@@ -1,0 +1,145 @@
+package io.github.tieredcache.resilience;
+
+import io.github.tieredcache.spi.Namespace;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The invalidations a {@link ResilientTierStore} could not deliver, in the order they failed, to be
+ * replayed once the store is back.
+ *
+ * <p>An entry is either "remove this key of this namespace" or "clear this namespace". A clear
+ * subsumes every removal of its namespace (it retires the whole namespace), so adding one drops
+ * them, and a removal of a namespace already waiting for a clear is not added. Duplicates are kept
+ * once.
+ *
+ * <p>Bound: at most {@code capacity} entries, plus one clear per namespace. A removal that finds
+ * the backlog full turns into a clear of its namespace, which replaces that namespace's removals:
+ * past the bound the backlog degrades to retiring whole namespaces, never to forgetting one.
+ *
+ * <p>Thread-safe: every method holds the backlog's lock for a short, allocation-light section.
+ */
+final class InvalidationBacklog {
+
+  private static final Logger log = LoggerFactory.getLogger(InvalidationBacklog.class);
+
+  /** One pending invalidation; {@code key == null} means "clear the namespace". */
+  record Entry(Namespace namespace, @Nullable Key key) {
+    boolean isClear() {
+      return key == null;
+    }
+  }
+
+  /** A key's bytes with value equality. */
+  record Key(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key other && Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return bytes.length + " bytes";
+    }
+  }
+
+  private final int capacity;
+  private final Set<Entry> entries = new LinkedHashSet<>();
+  private long overflows;
+
+  InvalidationBacklog(int capacity) {
+    this.capacity = capacity;
+  }
+
+  /** Adds the removal of {@code key} (copied) from {@code namespace}. */
+  synchronized void addRemove(Namespace namespace, byte[] key) {
+    addRemoveLocked(namespace, new Key(key.clone()));
+  }
+
+  /** Adds the removals of {@code keys} (copied) from {@code namespace}. */
+  synchronized void addRemoves(Namespace namespace, Collection<byte[]> keys) {
+    for (byte[] key : keys) {
+      addRemoveLocked(namespace, new Key(key.clone()));
+    }
+  }
+
+  /** Adds a clear of {@code namespace}, dropping its pending removals. */
+  synchronized void addClear(Namespace namespace) {
+    addClearLocked(namespace);
+  }
+
+  /** Puts entries taken by {@link #take} back, as if they had just failed. */
+  synchronized void putBack(Collection<Entry> failed) {
+    for (Entry entry : failed) {
+      if (entry.isClear()) {
+        addClearLocked(entry.namespace());
+      } else {
+        addRemoveLocked(entry.namespace(), entry.key());
+      }
+    }
+  }
+
+  /** Removes and returns up to {@code max} entries, oldest first. */
+  synchronized List<Entry> take(int max) {
+    List<Entry> taken = new ArrayList<>(Math.min(max, entries.size()));
+    Iterator<Entry> it = entries.iterator();
+    while (taken.size() < max && it.hasNext()) {
+      taken.add(it.next());
+      it.remove();
+    }
+    return taken;
+  }
+
+  /** Returns how many entries are pending. */
+  synchronized int size() {
+    return entries.size();
+  }
+
+  /** Returns whether nothing is pending. */
+  synchronized boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /** Returns how many times a full backlog turned a removal into a clear. */
+  synchronized long overflows() {
+    return overflows;
+  }
+
+  private void addRemoveLocked(Namespace namespace, Key key) {
+    if (entries.contains(new Entry(namespace, null))) {
+      return; // a pending clear already covers it
+    }
+    Entry entry = new Entry(namespace, key);
+    if (entries.contains(entry)) {
+      return;
+    }
+    if (entries.size() >= capacity) {
+      overflows++;
+      log.warn(
+          "Invalidation backlog is full ({} entries): cache '{}' will be cleared once its store is back",
+          capacity,
+          namespace.cacheName());
+      addClearLocked(namespace);
+      return;
+    }
+    entries.add(entry);
+  }
+
+  private void addClearLocked(Namespace namespace) {
+    entries.removeIf(e -> e.namespace().equals(namespace));
+    entries.add(new Entry(namespace, null));
+  }
+}

@@ -1,0 +1,407 @@
+package io.github.tieredcache.resilience;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import io.github.tieredcache.spi.Invalidation;
+import io.github.tieredcache.spi.InvalidationListener;
+import io.github.tieredcache.spi.Lookup;
+import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spi.TierStore;
+import io.github.tieredcache.spi.Write;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link TierStore} that guards another with a resilience4j {@link CircuitBreaker} and a timeout
+ * per call, and that keeps the invalidations it could not deliver until the store is back.
+ *
+ * <p><b>Failing fast.</b> Every call passes through the breaker. While it is open a call fails at
+ * once with {@link CallNotPermittedException}, without touching the store, so a cache goes straight
+ * to its L0 or its loader and an outage adds no latency. Every call is bounded by {@link
+ * ResilientTierStoreOptions#callTimeout()}; a timeout counts as a failure. {@link
+ * IllegalArgumentException} (bad input) is not counted. Subscriptions and {@link #close()} bypass the
+ * breaker.
+ *
+ * <p><b>Recovering.</b> The breaker moves from open to half-open by itself after its wait; this
+ * store then probes the delegate without waiting for traffic (replaying a pending invalidation, or
+ * reading a key of a private probe namespace) until the breaker decides. When the breaker closes,
+ * the backlog is replayed.
+ *
+ * <p><b>No stale entry outlives an outage.</b> A {@code put}, {@code remove}, {@code removeAll} or
+ * {@code clear} that fails (including one refused by the open breaker) still fails to its caller,
+ * and is also put in a bounded {@linkplain InvalidationBacklog backlog}. A failed {@code put} is
+ * kept as a removal of its key, not as the write: by the time it is replayed another instance may
+ * have put a newer value, which a late write would overwrite, while a late removal at worst costs
+ * one miss. Once the breaker closes (and also a little after a failure that left it closed) the
+ * backlog is replayed through the breaker, grouped into one {@code removeAll} per namespace. Past
+ * the bound, a namespace's removals give way to one {@code clear} of the namespace (an epoch bump
+ * on Redis), replayed the same way. Conditional writes and promotions that fail are dropped: they
+ * are optimisations, and the next load writes again.
+ *
+ * <p>Thread-safe. The breaker is exposed through {@link #circuitBreaker()} for metrics and health.
+ */
+public final class ResilientTierStore implements TierStore {
+
+  private static final Logger log = LoggerFactory.getLogger(ResilientTierStore.class);
+
+  /** The namespace a probe reads from when no invalidation is pending. */
+  static final Namespace PROBE_NAMESPACE = Namespace.of("tiered-cache-probe", List.of("probe"));
+
+  private static final byte[] PROBE_KEY = {'p', 'r', 'o', 'b', 'e'};
+  private static final int REPLAY_BATCH = 256;
+
+  private final TierStore delegate;
+  private final CircuitBreaker breaker;
+  private final ResilientTierStoreOptions options;
+  private final InvalidationBacklog backlog;
+  private final Executor retryLater;
+  private final AtomicBoolean replaying = new AtomicBoolean();
+  private final AtomicBoolean replayScheduled = new AtomicBoolean();
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private volatile boolean closed;
+
+  private ResilientTierStore(
+      TierStore delegate, CircuitBreaker breaker, ResilientTierStoreOptions options) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.breaker = Objects.requireNonNull(breaker, "circuitBreaker");
+    this.options = Objects.requireNonNull(options, "options");
+    this.backlog = new InvalidationBacklog(options.backlogCapacity());
+    this.retryLater =
+        CompletableFuture.delayedExecutor(
+            options.replayRetryInterval().toNanos(), TimeUnit.NANOSECONDS);
+    breaker.getEventPublisher().onStateTransition(this::onStateTransition);
+  }
+
+  /** Returns {@code store} guarded with the default options. */
+  public static ResilientTierStore wrap(TierStore store) {
+    return wrap(store, ResilientTierStoreOptions.defaults());
+  }
+
+  /** Returns {@code store} guarded by a new breaker configured from {@code options}. */
+  public static ResilientTierStore wrap(TierStore store, ResilientTierStoreOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new ResilientTierStore(
+        store, CircuitBreaker.of(options.name(), options.toCircuitBreakerConfig()), options);
+  }
+
+  /**
+   * Returns {@code store} guarded by {@code breaker} (for instance one from a {@code
+   * CircuitBreakerRegistry}); {@code options} give the call timeout and the backlog. The breaker
+   * should transition from open to half-open automatically, as {@link
+   * ResilientTierStoreOptions#toCircuitBreakerConfig()} does, or recovery waits for traffic.
+   */
+  public static ResilientTierStore wrap(
+      TierStore store, CircuitBreaker breaker, ResilientTierStoreOptions options) {
+    return new ResilientTierStore(store, breaker, options);
+  }
+
+  /** Returns the breaker guarding the store, for metrics and health. */
+  public CircuitBreaker circuitBreaker() {
+    return breaker;
+  }
+
+  /** Returns the store this one guards. */
+  public TierStore delegate() {
+    return delegate;
+  }
+
+  /** Returns the options this store was made with. */
+  public ResilientTierStoreOptions options() {
+    return options;
+  }
+
+  /** Returns how many invalidations (keys, plus one per cache to clear) wait to be replayed. */
+  public int pendingInvalidations() {
+    return backlog.size();
+  }
+
+  /** Returns how many times a full backlog turned into a clear of a whole cache. */
+  public long backlogOverflows() {
+    return backlog.overflows();
+  }
+
+  @Override
+  public CompletableFuture<Lookup> read(Namespace namespace, byte[] key) {
+    return call(() -> delegate.read(namespace, key));
+  }
+
+  @Override
+  public CompletableFuture<List<Lookup>> readAll(Namespace namespace, List<byte[]> keys) {
+    return call(() -> delegate.readAll(namespace, keys));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> writeIfGeneration(Namespace namespace, Write write) {
+    return call(() -> delegate.writeIfGeneration(namespace, write));
+  }
+
+  @Override
+  public CompletableFuture<List<Boolean>> writeAllIfGeneration(
+      Namespace namespace, List<Write> writes) {
+    return call(() -> delegate.writeAllIfGeneration(namespace, writes));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> promote(Namespace namespace, Write write) {
+    return call(() -> delegate.promote(namespace, write));
+  }
+
+  @Override
+  public CompletableFuture<Void> put(Namespace namespace, Write write) {
+    return call(() -> delegate.put(namespace, write))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null && keep(error)) {
+                backlog.addRemove(namespace, write.key());
+                afterBacklogGrew();
+              }
+            });
+  }
+
+  @Override
+  public CompletableFuture<Void> remove(Namespace namespace, byte[] key) {
+    return call(() -> delegate.remove(namespace, key))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null && keep(error)) {
+                backlog.addRemove(namespace, key);
+                afterBacklogGrew();
+              }
+            });
+  }
+
+  @Override
+  public CompletableFuture<Void> removeAll(Namespace namespace, List<byte[]> keys) {
+    return call(() -> delegate.removeAll(namespace, keys))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null && keep(error)) {
+                backlog.addRemoves(namespace, keys);
+                afterBacklogGrew();
+              }
+            });
+  }
+
+  @Override
+  public CompletableFuture<Void> clear(Namespace namespace) {
+    return call(() -> delegate.clear(namespace))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null && keep(error)) {
+                backlog.addClear(namespace);
+                afterBacklogGrew();
+              }
+            });
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(Namespace namespace, Invalidation message) {
+    return call(() -> delegate.publish(namespace, message));
+  }
+
+  /** Subscribes through the delegate directly: a subscription is long-lived and heals itself. */
+  @Override
+  public AutoCloseable subscribe(Namespace namespace, InvalidationListener listener) {
+    return delegate.subscribe(namespace, listener);
+  }
+
+  /** Closes the delegate. Pending invalidations are dropped (and logged). */
+  @Override
+  public void close() {
+    closed = true;
+    int pending = backlog.size();
+    if (pending > 0) {
+      log.warn("Closing with {} invalidations not delivered to the store", pending);
+    }
+    delegate.close();
+  }
+
+  /** Runs one call through the breaker and the timeout. */
+  private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("ResilientTierStore is closed"));
+    }
+    if (!breaker.tryAcquirePermission()) {
+      return CompletableFuture.failedFuture(
+          CallNotPermittedException.createCallNotPermittedException(breaker));
+    }
+    long start = breaker.getCurrentTimestamp();
+    CompletableFuture<T> source;
+    try {
+      source = Objects.requireNonNull(operation.get(), "the store returned no future");
+    } catch (RuntimeException e) {
+      breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), e);
+      return CompletableFuture.failedFuture(e);
+    }
+    // A copy, so the timeout never completes a future the delegate may share.
+    return source
+        .copy()
+        .orTimeout(options.callTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        .whenComplete(
+            (value, error) -> {
+              long elapsed = breaker.getCurrentTimestamp() - start;
+              if (error == null) {
+                breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+              } else {
+                breaker.onError(elapsed, breaker.getTimestampUnit(), unwrap(error));
+              }
+            });
+  }
+
+  private void onStateTransition(CircuitBreakerOnStateTransitionEvent event) {
+    if (closed) {
+      return;
+    }
+    log.info("Tier store circuit breaker '{}': {}", breaker.getName(), event.getStateTransition());
+    switch (event.getStateTransition().getToState()) {
+      case CLOSED -> replay();
+      case HALF_OPEN -> probe();
+      default -> {}
+    }
+  }
+
+  private void afterBacklogGrew() {
+    if (breaker.getState() == CircuitBreaker.State.CLOSED) {
+      replayLater(); // a failure that did not open the breaker; try again shortly
+    }
+  }
+
+  private void replayLater() {
+    if (!closed && replayScheduled.compareAndSet(false, true)) {
+      retryLater.execute(
+          () -> {
+            replayScheduled.set(false);
+            replay();
+          });
+    }
+  }
+
+  /** Replays the backlog in batches while the breaker is closed; one replay runs at a time. */
+  private void replay() {
+    if (closed || backlog.isEmpty() || !replaying.compareAndSet(false, true)) {
+      return;
+    }
+    replayNextBatch();
+  }
+
+  private void replayNextBatch() {
+    if (closed || breaker.getState() != CircuitBreaker.State.CLOSED) {
+      replaying.set(false);
+      return;
+    }
+    List<InvalidationBacklog.Entry> batch = backlog.take(REPLAY_BATCH);
+    if (batch.isEmpty()) {
+      replaying.set(false);
+      if (!backlog.isEmpty()) {
+        replay(); // something was added after take() and before the flag was cleared
+      }
+      return;
+    }
+    replayEntries(batch)
+        .whenComplete(
+            (ok, error) -> {
+              if (error == null) {
+                replayNextBatch();
+              } else {
+                replaying.set(false);
+                replayLater();
+              }
+            });
+  }
+
+  /**
+   * Replays entries through the breaker: one {@code clear} per namespace to clear and one {@code
+   * removeAll} per namespace with removals. Entries whose call fails go back to the backlog.
+   */
+  private CompletableFuture<Void> replayEntries(List<InvalidationBacklog.Entry> entries) {
+    Map<Namespace, List<InvalidationBacklog.Entry>> removals = new LinkedHashMap<>();
+    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    for (InvalidationBacklog.Entry entry : entries) {
+      if (entry.isClear()) {
+        calls.add(settle(List.of(entry), call(() -> delegate.clear(entry.namespace()))));
+      } else {
+        removals.computeIfAbsent(entry.namespace(), n -> new ArrayList<>()).add(entry);
+      }
+    }
+    removals.forEach(
+        (namespace, group) -> {
+          List<byte[]> keys = new ArrayList<>(group.size());
+          for (InvalidationBacklog.Entry entry : group) {
+            keys.add(entry.key().bytes());
+          }
+          calls.add(settle(group, call(() -> delegate.removeAll(namespace, keys))));
+        });
+    return CompletableFuture.allOf(calls.toArray(CompletableFuture<?>[]::new));
+  }
+
+  private CompletableFuture<Void> settle(
+      List<InvalidationBacklog.Entry> entries, CompletableFuture<Void> call) {
+    return call.whenComplete(
+        (ok, error) -> {
+          if (error == null) {
+            log.debug("Replayed {} invalidations", entries.size());
+          } else if (keep(error)) {
+            backlog.putBack(entries);
+          } else {
+            log.warn("Dropping {} invalidations the store refuses", entries.size(), unwrap(error));
+          }
+        });
+  }
+
+  /**
+   * Probes the delegate while the breaker is half-open, one call at a time, until the breaker
+   * decides or refuses more probes; a pending invalidation is the most useful probe.
+   */
+  private void probe() {
+    if (closed || !probing.compareAndSet(false, true)) {
+      return;
+    }
+    probeNext();
+  }
+
+  private void probeNext() {
+    if (closed || breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
+      probing.set(false);
+      return;
+    }
+    List<InvalidationBacklog.Entry> next = backlog.take(1);
+    CompletableFuture<?> probe =
+        next.isEmpty()
+            ? call(() -> delegate.read(PROBE_NAMESPACE, PROBE_KEY))
+            : replayEntries(next);
+    probe.whenComplete(
+        (ok, error) -> {
+          if (error != null && unwrap(error) instanceof CallNotPermittedException) {
+            probing.set(false); // every probe permit is taken; the breaker decides on their outcome
+          } else {
+            probeNext();
+          }
+        });
+  }
+
+  /** Returns whether a failed invalidation is worth keeping (not a refusal of bad input). */
+  private static boolean keep(Throwable error) {
+    Throwable cause = unwrap(error);
+    return !(cause instanceof IllegalArgumentException || cause instanceof NullPointerException);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
