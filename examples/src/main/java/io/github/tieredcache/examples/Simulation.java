@@ -1,0 +1,240 @@
+package io.github.tieredcache.examples;
+
+import io.github.tieredcache.TieredCache;
+import io.github.tieredcache.Tiers;
+import io.github.tieredcache.codec.JacksonValueCodec;
+import io.github.tieredcache.memory.InMemoryTierStore;
+import io.github.tieredcache.spi.TierStore;
+import io.github.tieredcache.stats.CacheStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * Runs the post workload twice: through a {@link TieredCache} on the in-memory store, and straight
+ * against the database, and collects what each run did.
+ */
+public final class Simulation {
+
+  private Simulation() {}
+
+  /** Read latencies, in nanoseconds of real (wall-clock) time. */
+  public record Latency(long p50, long p99, long max) {
+    static Latency of(long[] nanos) {
+      if (nanos.length == 0) {
+        return new Latency(0, 0, 0);
+      }
+      long[] sorted = nanos.clone();
+      Arrays.sort(sorted);
+      return new Latency(percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1]);
+    }
+
+    private static long percentile(long[] sorted, double p) {
+      int index = (int) Math.ceil(p * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+  }
+
+  /**
+   * What one run did.
+   *
+   * @param reads reads made
+   * @param updates posts updated (and, with a cache, {@code cache.put})
+   * @param loaderCalls database reads
+   * @param staleReads reads that returned an older version of a post than one whose update (database
+   *     write and {@code cache.put}) had completed when the read began
+   * @param latency read latency
+   * @param wallTime the run's real duration
+   * @param simulatedTime the simulated time the run covered
+   */
+  public record Run(
+      long reads,
+      long updates,
+      long loaderCalls,
+      long staleReads,
+      Latency latency,
+      Duration wallTime,
+      Duration simulatedTime) {}
+
+  /**
+   * The outcome of the quickstart.
+   *
+   * @param options the settings
+   * @param tiers the cache's remote tiers, hottest first
+   * @param initialPosts posts at the start
+   * @param initialYoung of those, posts under an hour old
+   * @param newPosts posts created during the run
+   * @param stats the cache's counters after the cached run
+   * @param cached the cached run
+   * @param baseline the run without a cache, or {@code null} if skipped
+   */
+  public record Result(
+      Options options,
+      Tiers tiers,
+      int initialPosts,
+      int initialYoung,
+      int newPosts,
+      CacheStats stats,
+      Run cached,
+      Run baseline) {}
+
+  /** Runs both workloads and returns the result. */
+  public static Result run(Options options) throws InterruptedException {
+    if (!options.store().equals("memory")) {
+      throw new IllegalArgumentException(
+          "--store " + options.store() + " is not available yet; use --store memory");
+    }
+    SimulatedClock clock = new SimulatedClock();
+    Workload workload = new Workload(options, clock.start());
+    PostDatabase db = new PostDatabase(options.minQueryTime(), options.maxQueryTime());
+    db.insertAll(workload.posts());
+
+    CacheStats stats;
+    Run cached;
+    Tiers tiers;
+    try (TierStore store = new InMemoryTierStore(clock);
+        TieredCache<String, Post> cache =
+            TieredCache.<String, Post>builder()
+                .name("posts")
+                .store(store)
+                .tiers(Tiers.hotWarmCold()) // the default, spelled out: hot < 1 h, warm < 24 h, cold
+                .ageOf(Post::createdAt)
+                .valueCodec(JacksonValueCodec.of(Post.class))
+                .loader(db::load)
+                .ticker(clock)
+                .build()) {
+      Writer writer =
+          switch (options.onUpdate()) {
+            case "put" -> cache::put;
+            case "invalidate" -> (id, post) -> cache.invalidate(id);
+            default -> (id, post) -> {}; // rely on the tiers' TTLs alone
+          };
+      cached = drive(options, options.reads(), clock, workload, db, cache::get, writer);
+      cached = new Run(cached.reads(), cached.updates(), db.queries(), cached.staleReads(),
+          cached.latency(), cached.wallTime(), cached.simulatedTime());
+      stats = cache.stats();
+      tiers = cache.tiers();
+    }
+
+    Run baseline = null;
+    long baselineReads = Math.min(options.baselineReads(), options.reads());
+    if (baselineReads > 0) {
+      SimulatedClock plainClock = new SimulatedClock(clock.start());
+      PostDatabase plainDb = new PostDatabase(options.minQueryTime(), options.maxQueryTime());
+      plainDb.insertAll(workload.posts());
+      Run plain = drive(options, baselineReads, plainClock, workload, plainDb, plainDb::load, (id, post) -> {});
+      baseline = new Run(plain.reads(), plain.updates(), plainDb.queries(), plain.staleReads(),
+          plain.latency(), plain.wallTime(), plain.simulatedTime());
+    }
+    return new Result(options, tiers, workload.initialPosts(), workload.initialYoung(),
+        workload.arrivals(), stats, cached, baseline);
+  }
+
+  /** What a writer does after the database accepted an update. */
+  @FunctionalInterface
+  interface Writer {
+    void written(String id, Post post);
+  }
+
+  /**
+   * Makes {@code reads} reads on {@code threads} threads; each read moves simulated time on by the
+   * run's simulated time over {@code reads}, and is sometimes preceded by an update.
+   */
+  private static Run drive(
+      Options options,
+      long reads,
+      SimulatedClock clock,
+      Workload workload,
+      PostDatabase db,
+      Function<String, Post> read,
+      Writer writer)
+      throws InterruptedException {
+    int threads = (int) Math.min(options.threads(), reads);
+    Duration step = options.simulated().dividedBy(reads);
+    CountDownLatch go = new CountDownLatch(1);
+    // The version of each updated post whose write (database and cache) has completed.
+    Map<String, Long> published = new ConcurrentHashMap<>();
+    Object[] writeLocks = new Object[64];
+    Arrays.setAll(writeLocks, i -> new Object());
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "quickstart-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<long[]>> futures = new ArrayList<>();
+      long[][] latencies = new long[threads][];
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        int share = (int) (reads / threads + (t < reads % threads ? 1 : 0));
+        latencies[t] = new long[share];
+        SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003L + t);
+        Callable<long[]> task = () -> {
+          long updates = 0;
+          long stale = 0;
+          long[] mine = latencies[thread];
+          go.await();
+          for (int i = 0; i < mine.length; i++) {
+            long now = clock.advance(step);
+            if (random.nextDouble() < options.updateShare()) {
+              String id = workload.pickUpdate(now, random);
+              long likes = 1 + random.nextInt(50);
+              // The application's write: the database, then the cache. Writes of one post are
+              // serialized, as a real application would (or it would version its puts).
+              synchronized (writeLocks[Math.floorMod(id.hashCode(), writeLocks.length)]) {
+                Post updated = db.update(id, clock.instantAt(now), likes);
+                writer.written(id, updated);
+                published.merge(id, updated.version(), Math::max);
+              }
+              updates++;
+            }
+            String id = workload.pickRead(now, random);
+            long versionBefore = published.getOrDefault(id, 1L);
+            long start = System.nanoTime();
+            Post post = read.apply(id);
+            mine[i] = System.nanoTime() - start;
+            if (post == null || post.version() < versionBefore) {
+              stale++;
+            }
+          }
+          return new long[] {updates, stale};
+        };
+        futures.add(pool.submit(task));
+      }
+      long begin = System.nanoTime();
+      go.countDown();
+      long updates = 0;
+      long stale = 0;
+      for (Future<long[]> f : futures) {
+        long[] counts = f.get();
+        updates += counts[0];
+        stale += counts[1];
+      }
+      Duration wall = Duration.ofNanos(System.nanoTime() - begin);
+      long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).toArray();
+      return new Run(reads, updates, 0, stale, Latency.of(all), wall, Duration.ofNanos(clock.read()));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
