@@ -230,6 +230,10 @@ public final class TieredCacheBuilder<K, V> {
   /**
    * Sets the time source (nanoseconds), for the L0 and for the instants recorded in stored copies.
    * Default: the system ticker, with copies dated by the wall clock.
+   *
+   * <p>With any other ticker (a fake one in tests or simulations) the cache's "now" is the wall clock
+   * at {@link #build()} plus however far the ticker has moved since; that instant dates stored copies
+   * and is what {@link Placement#place} receives.
    */
   public TieredCacheBuilder<K, V> ticker(Ticker ticker) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");

@@ -108,6 +108,7 @@ class TieredCacheTest {
     }
     assertThat(loads).hasValue(1);
     assertThat(cache.stats().loads()).isEqualTo(1);
+    assertThat(cache.stats().coalesced()).as("the other 99 waited for the one load").isEqualTo(99);
   }
 
   @Test

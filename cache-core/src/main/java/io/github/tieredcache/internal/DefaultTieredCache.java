@@ -286,6 +286,7 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     CompletableFuture<Object> mine = new CompletableFuture<>();
     CompletableFuture<Object> existing = inflight.putIfAbsent(key, mine);
     if (existing != null) {
+      stats.coalesced();
       return unwrap(join(existing));
     }
     try {
@@ -316,6 +317,7 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     CompletableFuture<Object> mine = new CompletableFuture<>();
     CompletableFuture<Object> existing = inflight.putIfAbsent(key, mine);
     if (existing != null) {
+      stats.coalesced();
       return existing.thenApply(this::unwrap);
     }
     leadAsync(key, loader)
@@ -576,6 +578,7 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       CompletableFuture<Object> mine = new CompletableFuture<>();
       CompletableFuture<Object> existing = inflight.putIfAbsent(key, mine);
       if (existing != null) {
+        stats.coalesced();
         waits.put(key, existing);
       } else {
         led.put(key, mine);

@@ -43,6 +43,10 @@ public final class InMemoryTierStore implements TierStore {
   private final Map<String, Set<InvalidationListener>> listeners = new ConcurrentHashMap<>();
   private final AtomicLong generations = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong updates = new AtomicLong();
+
+  /** Every this many updates, a cache's expired records are swept, so untouched keys do not pile up. */
+  private static final int SWEEP_EVERY = 4096;
 
   /** Creates a store whose copies expire by the system clock. */
   public InMemoryTierStore() {
@@ -199,6 +203,11 @@ public final class InMemoryTierStore implements TierStore {
     return state(namespace).keys.values().stream().filter(record -> record.hottest(now) >= 0).count();
   }
 
+  /** Returns how many key records the namespace holds, expired ones not yet swept included. */
+  public long records(Namespace namespace) {
+    return state(namespace).keys.size();
+  }
+
   /**
    * Overwrites the copy of {@code key} in one tier with arbitrary bytes, leaving its generation as
    * it is; for tests that need bytes this library did not write.
@@ -269,6 +278,11 @@ public final class InMemoryTierStore implements TierStore {
             KeyRecord next = change.apply(current);
             return next.isEmpty(ticker.read()) ? null : next;
           });
+      if (updates.incrementAndGet() % SWEEP_EVERY == 0) {
+        long now = ticker.read();
+        // Conditional removal: a record updated meanwhile is not equal and stays.
+        state.keys.entrySet().removeIf(entry -> entry.getValue().isEmpty(now));
+      }
     } finally {
       state.lock.readLock().unlock();
     }

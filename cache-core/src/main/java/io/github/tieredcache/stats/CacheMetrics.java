@@ -58,6 +58,8 @@ public final class CacheMetrics {
         StatsRecorder::remoteErrors, recorder);
     counter(registry, "cache.remote.oversized", base, "Values too large to store remotely",
         StatsRecorder::oversized, recorder);
+    counter(registry, "cache.gets.coalesced", base,
+        "Reads that waited for a concurrent read of the same key", StatsRecorder::coalescedReads, recorder);
     int remoteTiers = recorder.tierNames().size() - 1;
     for (int from = 0; from < remoteTiers; from++) {
       for (int to = 0; to < from; to++) {

@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param decodeErrors stored copies that did not decode and were treated as misses
  * @param remoteErrors remote operations that failed or timed out
  * @param oversized values not stored remotely because they exceeded the size bound
+ * @param coalesced reads that missed the L0 and waited for a concurrent read of the same key (single
+ *     flight) instead of asking the remote tiers and the loader themselves; with the tiers' hits and
+ *     the loads they account for every request
  */
 public record CacheStats(
     String cacheName,
@@ -31,7 +34,8 @@ public record CacheStats(
     long puts,
     long decodeErrors,
     long remoteErrors,
-    long oversized) {
+    long oversized,
+    long coalesced) {
 
   public CacheStats {
     tiers = List.copyOf(tiers);
@@ -41,6 +45,14 @@ public record CacheStats(
   /** Returns the counts of the tier called {@code name} ({@code "l0"} for the in-process tier). */
   public Optional<TierStats> tier(String name) {
     return tiers.stream().filter(t -> t.tier().equals(name)).findFirst();
+  }
+
+  private TierStats requireTier(String name) {
+    return tier(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no tier named '" + name + "' in " + tiers.stream().map(TierStats::tier).toList()));
   }
 
   /** Returns the number of loader calls. */
@@ -54,9 +66,14 @@ public record CacheStats(
     return requests == 0 ? 0.0 : (double) hits / requests;
   }
 
-  /** Returns the share of requests that the tier called {@code name} answered. */
+  /**
+   * Returns the share of requests that the tier called {@code name} answered.
+   *
+   * @throws IllegalArgumentException if there is no such tier
+   */
   public double servedShare(String name) {
-    return requests == 0 ? 0.0 : tier(name).map(t -> (double) t.hits() / requests).orElse(0.0);
+    TierStats tier = requireTier(name);
+    return requests == 0 ? 0.0 : (double) tier.hits() / requests;
   }
 
   /** Returns the mean time of a loader call, in nanoseconds, or 0. */

@@ -29,6 +29,7 @@ public final class StatsRecorder {
   private final LongAdder decodeErrors = new LongAdder();
   private final LongAdder remoteErrors = new LongAdder();
   private final LongAdder oversized = new LongAdder();
+  private final LongAdder coalesced = new LongAdder();
 
   /** Creates counters for a cache with the given remote tiers, hottest first. */
   public StatsRecorder(String cacheName, List<String> remoteTiers) {
@@ -111,6 +112,15 @@ public final class StatsRecorder {
 
   public void remoteError() {
     remoteErrors.increment();
+  }
+
+  /** Records a read that waited for a concurrent read of the same key rather than asking itself. */
+  public void coalesced() {
+    coalesced.increment();
+  }
+
+  public long coalescedReads() {
+    return coalesced.sum();
   }
 
   public void oversizedValue() {
@@ -198,6 +208,7 @@ public final class StatsRecorder {
         puts(),
         decodeErrors(),
         remoteErrors(),
-        oversized());
+        oversized(),
+        coalescedReads());
   }
 }

@@ -3,7 +3,14 @@ package io.github.tieredcache.memory;
 import io.github.tieredcache.FakeTicker;
 import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spi.TierStoreContract;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spi.Write;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class InMemoryTierStoreTest extends TierStoreContract {
 
@@ -17,5 +24,21 @@ class InMemoryTierStoreTest extends TierStoreContract {
   @Override
   protected void elapse(Duration duration) {
     ticker.advance(duration);
+  }
+
+  @Test
+  void expiredRecordsOfKeysNeverTouchedAgainAreSweptAway() {
+    InMemoryTierStore memory = (InMemoryTierStore) store;
+    Namespace ns = Namespace.of("sweep", List.of("hot"));
+    for (int i = 0; i < 5000; i++) {
+      byte[] key = ("k" + i).getBytes(StandardCharsets.UTF_8);
+      memory.writeIfGeneration(ns, new Write(key, 0, key, Duration.ofSeconds(1), 0)).join();
+    }
+    ticker.advance(Duration.ofSeconds(2));
+    for (int i = 0; i < 5000; i++) {
+      byte[] key = ("other" + i).getBytes(StandardCharsets.UTF_8);
+      memory.writeIfGeneration(ns, new Write(key, 0, key, Duration.ofHours(1), 0)).join();
+    }
+    assertThat(memory.records(ns)).isLessThan(10_000).isGreaterThanOrEqualTo(5000);
   }
 }

@@ -183,6 +183,7 @@ class CacheMetricsTest {
         .extracting(meter -> meter.getId().getName())
         .containsOnly(
             "cache.gets",
+            "cache.gets.coalesced",
             "cache.puts",
             "cache.evictions",
             "cache.size",

@@ -127,11 +127,20 @@ class StatsRecorderTest {
   }
 
   @Test
-  void snapshotHasNoTierOfAnUnknownName() {
+  void snapshotHasNoTierOfAnUnknownNameAndServedShareRefusesIt() {
     CacheStats stats = recorder.snapshot();
 
     assertThat(stats.tier("lukewarm")).isEmpty();
-    assertThat(stats.servedShare("lukewarm")).isZero();
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> stats.servedShare("lukewarm"))
+        .withMessageContaining("lukewarm");
+  }
+
+  @Test
+  void coalescedReadsAreCounted() {
+    recorder.coalesced();
+    recorder.coalesced();
+    assertThat(recorder.snapshot().coalesced()).isEqualTo(2);
   }
 
   @Test
