@@ -76,8 +76,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failure.</b> Every remote call is bounded by the remote timeout; a failed or timed-out read
  * is a miss (and the load then writes nothing remotely, since the generation is unknown), a failed
- * write is counted and dropped (a {@code ResilientTierStore} around the store retries puts and
- * invalidations). Nothing the store does reaches the caller as an exception.
+ * write is counted and dropped (a {@code ResilientTierStore} around the store replays failed
+ * invalidations when the store is back, and a failed put as a removal of its key, since by then a
+ * newer value may have been written). Nothing the store does reaches the caller as an exception.
  *
  * <p><b>Stale while revalidate.</b> A copy past its fresh-until but before its servable-until is
  * returned at once; one background load per key ({@link #refreshing}) reloads it. Stale copies are

@@ -129,7 +129,8 @@ final class InvalidationBacklog {
     if (entries.size() >= capacity) {
       overflows++;
       log.warn(
-          "Invalidation backlog is full ({} entries): cache '{}' will be cleared once its store is back",
+          "Invalidation backlog is full ({} entries): cache '{}' will be cleared once its store is"
+              + " back",
           capacity,
           namespace.cacheName());
       addClearLocked(namespace);

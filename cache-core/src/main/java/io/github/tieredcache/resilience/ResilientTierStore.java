@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * once with {@link CallNotPermittedException}, without touching the store, so a cache goes straight
  * to its L0 or its loader and an outage adds no latency. Every call is bounded by {@link
  * ResilientTierStoreOptions#callTimeout()}; a timeout counts as a failure. {@link
- * IllegalArgumentException} (bad input) is not counted. Subscriptions and {@link #close()} bypass the
- * breaker.
+ * IllegalArgumentException} (bad input) is not counted. Subscriptions and {@link #close()} bypass
+ * the breaker.
  *
  * <p><b>Recovering.</b> The breaker moves from open to half-open by itself after its wait; this
  * store then probes the delegate without waiting for traffic (replaying a pending invalidation, or
@@ -70,6 +71,7 @@ public final class ResilientTierStore implements TierStore {
   private final AtomicBoolean replaying = new AtomicBoolean();
   private final AtomicBoolean replayScheduled = new AtomicBoolean();
   private final AtomicBoolean probing = new AtomicBoolean();
+  private final AtomicInteger replayingEntries = new AtomicInteger();
   private volatile boolean closed;
 
   private ResilientTierStore(
@@ -122,9 +124,12 @@ public final class ResilientTierStore implements TierStore {
     return options;
   }
 
-  /** Returns how many invalidations (keys, plus one per cache to clear) wait to be replayed. */
+  /**
+   * Returns how many invalidations (keys, plus one per cache to clear) are not yet delivered:
+   * waiting in the backlog or being replayed.
+   */
   public int pendingInvalidations() {
-    return backlog.size();
+    return backlog.size() + replayingEntries.get();
   }
 
   /** Returns how many times a full backlog turned into a clear of a whole cache. */
@@ -231,7 +236,8 @@ public final class ResilientTierStore implements TierStore {
   /** Runs one call through the breaker and the timeout. */
   private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
     if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("ResilientTierStore is closed"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("ResilientTierStore is closed"));
     }
     if (!breaker.tryAcquirePermission()) {
       return CompletableFuture.failedFuture(
@@ -265,15 +271,25 @@ public final class ResilientTierStore implements TierStore {
       return;
     }
     log.info("Tier store circuit breaker '{}': {}", breaker.getName(), event.getStateTransition());
-    switch (event.getStateTransition().getToState()) {
-      case CLOSED -> replay();
-      case HALF_OPEN -> probe();
-      default -> {}
+    CircuitBreaker.State to = event.getStateTransition().getToState();
+    if (to == CircuitBreaker.State.HALF_OPEN) {
+      probe();
+    } else if (letsCallsThrough(to)) {
+      replay();
     }
   }
 
+  /**
+   * Returns whether the breaker lets every call through in {@code state} (closed, or switched off).
+   */
+  private static boolean letsCallsThrough(CircuitBreaker.State state) {
+    return state == CircuitBreaker.State.CLOSED
+        || state == CircuitBreaker.State.DISABLED
+        || state == CircuitBreaker.State.METRICS_ONLY;
+  }
+
   private void afterBacklogGrew() {
-    if (breaker.getState() == CircuitBreaker.State.CLOSED) {
+    if (letsCallsThrough(breaker.getState())) {
       replayLater(); // a failure that did not open the breaker; try again shortly
     }
   }
@@ -288,7 +304,7 @@ public final class ResilientTierStore implements TierStore {
     }
   }
 
-  /** Replays the backlog in batches while the breaker is closed; one replay runs at a time. */
+  /** Replays the backlog in batches while the breaker lets calls through; one replay at a time. */
   private void replay() {
     if (closed || backlog.isEmpty() || !replaying.compareAndSet(false, true)) {
       return;
@@ -297,7 +313,7 @@ public final class ResilientTierStore implements TierStore {
   }
 
   private void replayNextBatch() {
-    if (closed || breaker.getState() != CircuitBreaker.State.CLOSED) {
+    if (closed || !letsCallsThrough(breaker.getState())) {
       replaying.set(false);
       return;
     }
@@ -326,6 +342,7 @@ public final class ResilientTierStore implements TierStore {
    * removeAll} per namespace with removals. Entries whose call fails go back to the backlog.
    */
   private CompletableFuture<Void> replayEntries(List<InvalidationBacklog.Entry> entries) {
+    replayingEntries.addAndGet(entries.size());
     Map<Namespace, List<InvalidationBacklog.Entry>> removals = new LinkedHashMap<>();
     List<CompletableFuture<Void>> calls = new ArrayList<>();
     for (InvalidationBacklog.Entry entry : entries) {
@@ -357,6 +374,7 @@ public final class ResilientTierStore implements TierStore {
           } else {
             log.warn("Dropping {} invalidations the store refuses", entries.size(), unwrap(error));
           }
+          replayingEntries.addAndGet(-entries.size()); // after putBack: never counted as delivered
         });
   }
 

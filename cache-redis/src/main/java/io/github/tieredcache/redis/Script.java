@@ -1,0 +1,159 @@
+package io.github.tieredcache.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The Lua scripts behind every write, each run with {@code EVALSHA} and, when the node answers
+ * {@code NOSCRIPT}, once more with {@code EVAL}.
+ *
+ * <p>Why the fallback: a failover, a restart or a new node empties a node's script cache, and
+ * Lettuce does not retry {@code NOSCRIPT} for us. {@code EVAL} both runs the script and caches it
+ * on the node that answered, so the next {@code EVALSHA} there succeeds; no {@code SCRIPT LOAD} on
+ * "every node" (which a cluster connection can only do for the nodes it knows at that moment) is
+ * needed.
+ *
+ * <p>Every script touches keys of one slot only (one key's tiers and generation, or one cache's
+ * epoch key), so each runs on one node. Numbers travel as decimal text; generations are compared as
+ * text, so an absent generation key ({@code false} in Lua) compares as {@code "0"}.
+ */
+enum Script {
+
+  /**
+   * KEYS: target tier, generation, other tiers... ARGV: expected counter, copy, ttl ms. Writes only
+   * while the generation is the expected one, and removes the other tiers. Returns 1 if written.
+   */
+  WRITE_IF_GENERATION(
+      """
+      if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+      if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
+      redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+      return 1
+      """),
+
+  /**
+   * KEYS: target tier, generation. ARGV: expected counter, copy, ttl ms. Writes only while the
+   * generation is the expected one and the tier holds no copy. Returns 1 if written.
+   */
+  PROMOTE(
+      """
+      if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+      if redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then return 1 end
+      return 0
+      """),
+
+  /**
+   * KEYS: target tier, generation, other tiers... ARGV: copy, ttl ms, generation retention ms.
+   * Writes unconditionally, removes the other tiers, advances the generation. Returns the new
+   * counter. A generation key holding something other than a counter is reset to 1.
+   */
+  PUT(
+      """
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
+      local g = redis.pcall('INCR', KEYS[2])
+      if type(g) == 'table' then redis.call('SET', KEYS[2], '1'); g = 1 end
+      redis.call('PEXPIRE', KEYS[2], ARGV[3])
+      return g
+      """),
+
+  /**
+   * KEYS: generation, tiers... ARGV: generation retention ms. Removes every tier, advances the
+   * generation. Returns the new counter.
+   */
+  REMOVE(
+      """
+      redis.call('DEL', unpack(KEYS, 2))
+      local g = redis.pcall('INCR', KEYS[1])
+      if type(g) == 'table' then redis.call('SET', KEYS[1], '1'); g = 1 end
+      redis.call('PEXPIRE', KEYS[1], ARGV[1])
+      return g
+      """),
+
+  /**
+   * KEYS: epoch. ARGV: the epoch the caller knows. Moves the epoch past both the stored one and the
+   * caller's (so a clear always retires what its caller could still be using, even if the stored
+   * epoch was lost), and returns the new epoch.
+   */
+  CLEAR(
+      """
+      local e = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+      local known = tonumber(ARGV[1]) or 0
+      if known > e then e = known end
+      e = e + 1
+      redis.call('SET', KEYS[1], tostring(e))
+      return e
+      """),
+
+  /**
+   * KEYS: epoch. ARGV: an epoch the caller saw. Raises the stored epoch to it if the stored one is
+   * lower (it was lost, e.g. written just before a failover), and returns the stored epoch.
+   */
+  RAISE_EPOCH(
+      """
+      local e = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+      local seen = tonumber(ARGV[1]) or 0
+      if seen > e then redis.call('SET', KEYS[1], ARGV[1]); return seen end
+      return e
+      """);
+
+  private final byte[] source;
+  private final String sha;
+
+  Script(String source) {
+    this.source = source.getBytes(StandardCharsets.UTF_8);
+    this.sha = sha1(this.source);
+  }
+
+  /** Returns the script's SHA-1, as {@code EVALSHA} takes it. */
+  String sha() {
+    return sha;
+  }
+
+  /** Returns the script's source. */
+  String source() {
+    return new String(source, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Runs the script on the node owning {@code keys}' slot and completes with its integer answer:
+   * {@code EVALSHA}, then {@code EVAL} if the node does not know the script.
+   */
+  CompletableFuture<Long> run(
+      RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys, byte[]... args) {
+    CompletableFuture<Long> first =
+        commands.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
+    return first.exceptionallyCompose(
+        error -> {
+          if (unwrap(error) instanceof RedisNoScriptException) {
+            return commands
+                .<Long>eval(source, ScriptOutputType.INTEGER, keys, args)
+                .toCompletableFuture();
+          }
+          return CompletableFuture.failedFuture(error);
+        });
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String sha1(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is required of every JVM", e);
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package io.github.tieredcache.redis;
+
+import io.github.tieredcache.spi.Invalidation;
+import io.github.tieredcache.spi.InvalidationListener;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The invalidation subscriptions of one store, over one Redis pub/sub connection.
+ *
+ * <p><b>One channel per cache,</b> subscribed once however many listeners it has, and unsubscribed
+ * when its last listener leaves. On a cluster, ordinary {@code PUBLISH} is broadcast to every node,
+ * so one connection to any node hears every message.
+ *
+ * <p><b>(Re)subscription.</b> Lettuce reconnects a dropped connection and subscribes its channels
+ * again; every confirmation arrives as {@link #subscribed}, which tells the channel's listeners
+ * {@link InvalidationListener#onSubscribed()}. If the first {@code SUBSCRIBE} cannot be sent (Redis
+ * down, connection not made), it is tried again with a growing delay, up to 30 s, until it succeeds
+ * or the channel's listeners leave.
+ *
+ * <p><b>Epoch before "all".</b> A message that drops every key (a {@code clear} on another
+ * instance) and every (re)subscription (after which a {@code clear} may have been missed) first
+ * reread the cache's epoch and only then reach the listeners. So a listener that empties its L0 on
+ * them cannot refill it from the retired epoch's copies.
+ *
+ * <p><b>Threads.</b> Callbacks arrive on a Lettuce event loop. Nothing here blocks: the epoch is
+ * reread asynchronously and each channel's deliveries are chained, so they reach listeners in the
+ * order they were published. Listener exceptions are logged and contained.
+ */
+final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
+
+  private static final Logger log = LoggerFactory.getLogger(Subscriptions.class);
+  private static final long MAX_RETRY_DELAY_MILLIS = 30_000;
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final LazyConnection<StatefulRedisPubSubConnection<byte[], byte[]>> connection;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+  private final AtomicBoolean warnedUndecodable = new AtomicBoolean();
+  private volatile boolean closed;
+
+  Subscriptions(
+      Supplier<? extends CompletionStage<? extends StatefulRedisPubSubConnection<byte[], byte[]>>>
+          connector,
+      ScheduledExecutorService scheduler,
+      long retryIntervalNanos) {
+    this.scheduler = scheduler;
+    this.connection =
+        new LazyConnection<>(
+            () ->
+                connector
+                    .get()
+                    .thenApply(
+                        c -> {
+                          c.addListener(this);
+                          return (StatefulRedisPubSubConnection<byte[], byte[]>) c;
+                        }),
+            StatefulRedisPubSubConnection::closeAsync,
+            retryIntervalNanos);
+  }
+
+  /**
+   * Adds {@code listener} to {@code channel}; {@code refreshEpoch} rereads the epoch of the
+   * channel's cache. Returns the handle that removes it.
+   */
+  AutoCloseable subscribe(
+      String channel, Supplier<CompletableFuture<?>> refreshEpoch, InvalidationListener listener) {
+    if (closed) {
+      throw new IllegalStateException("RedisTierStore is closed");
+    }
+    Listener handle = new Listener(listener);
+    Channel ch;
+    boolean fresh;
+    synchronized (this) {
+      ch = channels.get(channel);
+      fresh = ch == null;
+      if (fresh) {
+        ch = new Channel(channel, refreshEpoch);
+        channels.put(channel, ch);
+      }
+      ch.listeners.add(handle);
+    }
+    if (fresh) {
+      subscribeOnServer(ch);
+    } else if (ch.active) {
+      Channel c = ch;
+      c.deliver(/* refreshEpochFirst= */ true, handle::subscribed);
+    }
+    Channel c = ch;
+    return () -> unsubscribe(c, handle);
+  }
+
+  private void subscribeOnServer(Channel ch) {
+    connection
+        .get()
+        .thenCompose(c -> c.async().subscribe(ch.bytes).toCompletableFuture())
+        .whenComplete(
+            (ok, error) -> {
+              if (error == null) {
+                ch.attempts.set(0);
+              } else {
+                retryLater(ch, error);
+              }
+            });
+  }
+
+  private void retryLater(Channel ch, Throwable error) {
+    if (closed || channels.get(ch.name) != ch) {
+      return;
+    }
+    long delay =
+        Math.min(MAX_RETRY_DELAY_MILLIS, 100L << Math.min(ch.attempts.getAndIncrement(), 9));
+    log.debug("Could not subscribe to {}; retrying in {} ms", ch.name, delay, error);
+    scheduler.schedule(
+        () -> {
+          if (!closed && channels.get(ch.name) == ch) {
+            subscribeOnServer(ch);
+          }
+        },
+        delay,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void unsubscribe(Channel ch, Listener handle) {
+    handle.closed = true;
+    boolean last;
+    synchronized (this) {
+      ch.listeners.remove(handle);
+      last = ch.listeners.isEmpty() && channels.get(ch.name) == ch;
+      if (last) {
+        channels.remove(ch.name);
+      }
+    }
+    if (last) {
+      StatefulRedisPubSubConnection<byte[], byte[]> c = connection.now();
+      if (c != null) {
+        c.async()
+            .unsubscribe(ch.bytes)
+            .exceptionally(
+                e -> {
+                  log.debug("Could not unsubscribe from {}", ch.name, e);
+                  return null;
+                });
+      }
+    }
+  }
+
+  /** Lettuce: a {@code SUBSCRIBE} (first or after a reconnect) was confirmed. */
+  @Override
+  public void subscribed(byte[] channel, long count) {
+    Channel ch = channels.get(new String(channel, StandardCharsets.US_ASCII));
+    if (ch == null) {
+      return;
+    }
+    ch.active = true;
+    ch.deliver(
+        /* refreshEpochFirst= */ true,
+        () -> {
+          for (Listener l : ch.listeners) {
+            l.subscribed();
+          }
+        });
+  }
+
+  /** Lettuce: a message arrived. */
+  @Override
+  public void message(byte[] channel, byte[] payload) {
+    Channel ch = channels.get(new String(channel, StandardCharsets.US_ASCII));
+    if (ch == null) {
+      return;
+    }
+    Invalidation message;
+    try {
+      message = Invalidation.decode(payload);
+    } catch (IllegalArgumentException e) {
+      if (warnedUndecodable.compareAndSet(false, true)) {
+        log.warn("Ignoring a message on {} that is not an invalidation (logged once)", ch.name, e);
+      }
+      return;
+    }
+    ch.deliver(
+        /* refreshEpochFirst= */ message.isAll(),
+        () -> {
+          for (Listener l : ch.listeners) {
+            l.invalidated(message);
+          }
+        });
+  }
+
+  /** Ends every subscription and closes the connection. */
+  void close() {
+    closed = true;
+    channels.clear();
+    connection.close();
+  }
+
+  /** One subscribed channel: its listeners and its ordered delivery chain. */
+  private static final class Channel {
+    final String name;
+    final byte[] bytes;
+    final Supplier<CompletableFuture<?>> refreshEpoch;
+    final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    volatile boolean active;
+    final AtomicInteger attempts = new AtomicInteger();
+    private CompletableFuture<Void> tail = DONE;
+
+    Channel(String name, Supplier<CompletableFuture<?>> refreshEpoch) {
+      this.name = name;
+      this.bytes = name.getBytes(StandardCharsets.US_ASCII);
+      this.refreshEpoch = refreshEpoch;
+    }
+
+    /** Runs {@code delivery} after every earlier one, rereading the epoch first if asked. */
+    synchronized void deliver(boolean refreshEpochFirst, Runnable delivery) {
+      CompletableFuture<Void> previous = tail;
+      CompletableFuture<Void> ready =
+          refreshEpochFirst ? previous.thenCompose(v -> refreshQuietly()) : previous;
+      tail = ready.thenRun(delivery);
+    }
+
+    private CompletableFuture<Void> refreshQuietly() {
+      try {
+        return refreshEpoch
+            .get()
+            .handle(
+                (epoch, error) -> {
+                  if (error != null) {
+                    log.debug("Could not reread the epoch for {}", name, error);
+                  }
+                  return null;
+                });
+      } catch (RuntimeException e) {
+        log.debug("Could not reread the epoch for {}", name, e);
+        return DONE;
+      }
+    }
+  }
+
+  /** One listener's membership of a channel. */
+  private static final class Listener {
+    final InvalidationListener listener;
+    volatile boolean closed;
+
+    Listener(InvalidationListener listener) {
+      this.listener = listener;
+    }
+
+    void subscribed() {
+      if (closed) {
+        return;
+      }
+      try {
+        listener.onSubscribed();
+      } catch (RuntimeException e) {
+        log.warn("Invalidation listener {} failed in onSubscribed", listener, e);
+      }
+    }
+
+    void invalidated(Invalidation message) {
+      if (closed) {
+        return;
+      }
+      try {
+        listener.onInvalidation(message);
+      } catch (RuntimeException e) {
+        log.warn("Invalidation listener {} failed on {}", listener, message, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.github.tieredcache.redis;
+
+import static io.github.tieredcache.redis.TestRedis.ascii;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.tieredcache.spi.Invalidation;
+import io.github.tieredcache.spi.InvalidationListener;
+import io.github.tieredcache.spi.Lookup;
+import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spi.Write;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a {@code clear} made by one instance reaches another that cached the old epoch: through the
+ * "all" message (epoch reread before the listener hears it), the periodic reread, and the reread
+ * that every put and remove does.
+ */
+@SuppressWarnings("try") // subscriptions held open by try-with-resources
+class CrossInstanceEpochIT {
+
+  private static final Duration LONG = Duration.ofMinutes(5);
+  private final List<RedisTierStore> stores = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void close() {
+    stores.forEach(RedisTierStore::close);
+  }
+
+  private RedisTierStore store(Duration epochRefresh) {
+    RedisTierStore store = TestRedis.onSharedCluster().epochRefreshInterval(epochRefresh).build();
+    stores.add(store);
+    return store;
+  }
+
+  @Test
+  void aListenerHearingAClearReadsTheNewEpochAtOnce() throws Exception {
+    RedisTierStore a = store(Duration.ofHours(1));
+    RedisTierStore b = store(Duration.ofHours(1));
+    Namespace ns = TestRedis.uniqueNamespace("hot");
+    a.put(ns, new Write(ascii("k"), 0, ascii("v"), LONG, 0)).join();
+    assertThat(b.read(ns, ascii("k")).join().isHit()).isTrue(); // b caches epoch 0
+    List<CompletableFuture<Lookup>> readsOnMessage = new CopyOnWriteArrayList<>();
+    List<Integer> subscribed = new CopyOnWriteArrayList<>();
+    try (AutoCloseable s =
+        b.subscribe(
+            ns,
+            new InvalidationListener() {
+              @Override
+              public void onInvalidation(Invalidation message) {
+                // What a cache does on "all": empty its L0, then the next get reads the store.
+                readsOnMessage.add(b.read(ns, ascii("k")));
+              }
+
+              @Override
+              public void onSubscribed() {
+                subscribed.add(1);
+              }
+            })) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> !subscribed.isEmpty());
+
+      a.clear(ns).join();
+      assertThat(b.read(ns, ascii("k")).join().isHit()).as("b has not heard yet").isTrue();
+      a.publish(ns, Invalidation.ofAll("a")).join();
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> readsOnMessage.size() == 1);
+      assertThat(readsOnMessage.get(0).join().isHit()).isFalse();
+    }
+  }
+
+  @Test
+  void withoutAMessageThePeriodicRereadEndsTheWindow() {
+    RedisTierStore a = store(Duration.ofHours(1));
+    RedisTierStore b = store(Duration.ofMillis(200));
+    Namespace ns = TestRedis.uniqueNamespace("hot");
+    a.put(ns, new Write(ascii("k"), 0, ascii("v"), LONG, 0)).join();
+    assertThat(b.read(ns, ascii("k")).join().isHit()).isTrue();
+
+    a.clear(ns).join();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !b.read(ns, ascii("k")).join().isHit());
+  }
+
+  @Test
+  void aRemoveByAnInstanceThatMissedTheClearStillRemovesTheCopyInTheNewEpoch() {
+    RedisTierStore a = store(Duration.ofHours(1));
+    RedisTierStore lagging = store(Duration.ofHours(1));
+    Namespace ns = TestRedis.uniqueNamespace("hot", "warm");
+    assertThat(lagging.read(ns, ascii("k")).join().isHit()).isFalse(); // caches epoch 0
+    a.clear(ns).join(); // epoch 1; lagging does not know
+    long g = a.read(ns, ascii("k")).join().generation();
+    assertThat(
+            a.writeIfGeneration(ns, new Write(ascii("k"), 1, ascii("loaded in epoch 1"), LONG, g))
+                .join())
+        .isTrue();
+
+    lagging.remove(ns, ascii("k")).join();
+
+    assertThat(a.read(ns, ascii("k")).join().isHit()).isFalse();
+    assertThat(lagging.read(ns, ascii("k")).join().isHit()).isFalse();
+  }
+
+  @Test
+  void aPutByAnInstanceThatMissedTheClearLandsInTheNewEpoch() {
+    RedisTierStore a = store(Duration.ofHours(1));
+    RedisTierStore lagging = store(Duration.ofHours(1));
+    Namespace ns = TestRedis.uniqueNamespace("hot", "warm");
+    assertThat(lagging.read(ns, ascii("k")).join().isHit()).isFalse();
+    a.clear(ns).join();
+    long g = a.read(ns, ascii("k")).join().generation();
+    a.writeIfGeneration(ns, new Write(ascii("k"), 0, ascii("old"), LONG, g)).join();
+
+    lagging.put(ns, new Write(ascii("k"), 1, ascii("new"), LONG, 0)).join();
+
+    Lookup seenByA = a.read(ns, ascii("k")).join();
+    assertThat(seenByA.tier()).isEqualTo(1);
+    assertThat(seenByA.copy()).isEqualTo(ascii("new"));
+    // And the load a started before the put cannot write any more.
+    assertThat(a.writeIfGeneration(ns, new Write(ascii("k"), 0, ascii("old"), LONG, g)).join())
+        .isFalse();
+  }
+
+  @Test
+  void aLoadThatReadBeforeAnotherInstancesClearIsInvisibleToInstancesThatKnowTheClear() {
+    RedisTierStore a = store(Duration.ofHours(1));
+    RedisTierStore lagging = store(Duration.ofHours(1));
+    Namespace ns = TestRedis.uniqueNamespace("hot");
+    long seen = lagging.read(ns, ascii("k")).join().generation();
+
+    a.clear(ns).join();
+    lagging.writeIfGeneration(ns, new Write(ascii("k"), 0, ascii("stale"), LONG, seen)).join();
+
+    assertThat(a.read(ns, ascii("k")).join().isHit()).isFalse();
+    RedisTierStore fresh = store(Duration.ofHours(1));
+    assertThat(fresh.read(ns, ascii("k")).join().isHit()).isFalse();
+  }
+
+  @Test
+  void anEpochThatWentBackIsRaisedAgainByAnInstanceThatSawIt() {
+    RedisTierStore a = store(Duration.ofMillis(100));
+    Namespace ns = TestRedis.uniqueNamespace("hot");
+    a.clear(ns).join();
+    a.clear(ns).join(); // epoch 2
+    byte[] epochKey = ascii("tc:" + ns.cacheName() + ":epoch");
+    TestRedis.onSharedCluster(
+        c -> c.sync().del(epochKey)); // lost, e.g. a failover before replication
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(storedEpoch(epochKey)).isEqualTo("2"));
+  }
+
+  @Test
+  void aClearMovesPastBothTheStoredEpochAndTheOneItsInstanceSaw() {
+    RedisTierStore a = store(Duration.ofHours(1));
+    Namespace ns = TestRedis.uniqueNamespace("hot");
+    a.clear(ns).join();
+    a.clear(ns).join(); // a saw 2
+    byte[] epochKey = ascii("tc:" + ns.cacheName() + ":epoch");
+    TestRedis.onSharedCluster(c -> c.sync().set(epochKey, ascii("1"))); // went back
+
+    a.clear(ns).join();
+
+    assertThat(storedEpoch(epochKey)).isEqualTo("3");
+    RedisTierStore b = store(Duration.ofHours(1));
+    b.clear(ns).join(); // b saw nothing: moves past the stored one
+    assertThat(storedEpoch(epochKey)).isEqualTo("4");
+  }
+
+  private static String storedEpoch(byte[] epochKey) {
+    byte[] stored = TestRedis.onSharedCluster(c -> c.sync().get(epochKey));
+    return stored == null ? null : new String(stored, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+}
