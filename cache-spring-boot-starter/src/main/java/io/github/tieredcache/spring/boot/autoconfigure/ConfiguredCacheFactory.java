@@ -1,0 +1,96 @@
+package io.github.tieredcache.spring.boot.autoconfigure;
+
+import io.github.tieredcache.Promotion;
+import io.github.tieredcache.TieredCache;
+import io.github.tieredcache.TieredCacheBuilder;
+import io.github.tieredcache.codec.JacksonValueCodec;
+import io.github.tieredcache.codec.ValueCodec;
+import io.github.tieredcache.spring.boot.cache.CacheKeyEncoder;
+import io.github.tieredcache.spring.boot.cache.ClassTaggedJsonCodec;
+import io.github.tieredcache.spring.boot.cache.NullValueCodec;
+import io.github.tieredcache.spring.boot.cache.TieredSpringCache;
+import io.github.tieredcache.spring.boot.store.TierStores;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Creates the cache of a name from the {@code tiered-cache.*} properties, the configured stores and
+ * the {@link TieredCacheCustomizer}s.
+ */
+final class ConfiguredCacheFactory implements Function<String, TieredSpringCache> {
+
+  private final TieredCacheProperties properties;
+  private final TierStores stores;
+  private final List<TieredCacheCustomizer> customizers;
+  private final CacheKeyEncoder keyEncoder;
+  private final ClassTaggedJsonCodec untypedCodec;
+
+  ConfiguredCacheFactory(
+      TieredCacheProperties properties,
+      TierStores stores,
+      List<TieredCacheCustomizer> customizers,
+      CacheKeyEncoder keyEncoder,
+      ClassLoader classLoader) {
+    this.properties = properties;
+    this.stores = stores;
+    this.customizers = List.copyOf(customizers);
+    this.keyEncoder = keyEncoder;
+    this.untypedCodec = new ClassTaggedJsonCodec(properties.getAllowedPackages(), classLoader);
+  }
+
+  @Override
+  public TieredSpringCache apply(String name) {
+    ResolvedCacheSpec spec = properties.resolve(name);
+    TieredCacheBuilder<Object, Object> builder = TieredCache.builder();
+    builder
+        .name(name)
+        .store(stores.get(spec.store()).store())
+        .tiers(spec.toTiers(storeName -> stores.get(storeName).store()))
+        .promotion(promotion(spec))
+        .ttlJitter(spec.ttlJitter())
+        .remoteTimeout(spec.remoteTimeout())
+        .valueCodec(valueCodec(spec));
+    if (spec.defaultTier() != null) {
+      builder.defaultTier(spec.defaultTier());
+    }
+    if (spec.absentTtl() != null) {
+      builder.absentTtl(spec.absentTtl());
+    }
+    if (spec.l0Enabled()) {
+      builder.l0MaximumSize(spec.l0MaximumSize()).l0ExpireAfterWrite(spec.l0ExpireAfterWrite());
+    } else {
+      builder.l0Disabled();
+    }
+    for (TieredCacheCustomizer customizer : customizers) {
+      customizer.customize(name, builder);
+    }
+    return new TieredSpringCache(
+        builder.build(), spec.allowNullValues(), keyEncoder, spec.keyPrefix(), spec.store());
+  }
+
+  private ValueCodec<Object> valueCodec(ResolvedCacheSpec spec) {
+    Class<?> type = spec.valueType();
+    return type == null
+        ? NullValueCodec.wrap(untypedCodec)
+        : NullValueCodec.wrap(JacksonValueCodec.of(type), type);
+  }
+
+  private static Promotion<Object> promotion(ResolvedCacheSpec spec) {
+    return switch (spec.promotion()) {
+      case WARM_TO_HOT -> Promotion.warmToHot();
+      case NEVER -> Promotion.never();
+      case ON_HIT -> Promotion.onHit(source(spec), spec.promotionTarget());
+      case AFTER_HITS ->
+          Promotion.afterHits(
+              spec.promotionHits(), spec.promotionWindow(), source(spec), spec.promotionTarget());
+    };
+  }
+
+  private static String source(ResolvedCacheSpec spec) {
+    String from = spec.promotionSource();
+    if (from == null) {
+      throw new IllegalStateException("promotion needs a from tier"); // the validator reports it first
+    }
+    return from;
+  }
+}

@@ -1,0 +1,87 @@
+package io.github.tieredcache.spring.boot.autoconfigure;
+
+import io.github.tieredcache.memory.InMemoryTierStore;
+import io.github.tieredcache.spring.boot.cache.CacheKeyEncoder;
+import io.github.tieredcache.spring.boot.cache.DefaultCacheKeyEncoder;
+import io.github.tieredcache.spring.boot.cache.TieredCacheManager;
+import io.github.tieredcache.spring.boot.store.NamedTierStore;
+import io.github.tieredcache.spring.boot.store.TierStores;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of tiered caches behind Spring's cache abstraction: a {@link
+ * TieredCacheManager} over the configured tier stores, so {@code @Cacheable}, {@code @CachePut} and
+ * {@code @CacheEvict} use the L0 and the remote tiers.
+ *
+ * <p>The stores come from {@link TieredCacheRedisAutoConfiguration} when Redis is configured and
+ * Lettuce is present; otherwise every store is an {@link InMemoryTierStore} in this process, and one
+ * INFO line says so. An application's own {@link CacheManager} (a {@code TieredCacheManager} or any
+ * other), {@link TierStores} or {@link CacheKeyEncoder} replaces the one here. {@code
+ * tiered-cache.enabled=false} turns it all off. It runs before Spring Boot's cache
+ * auto-configuration, which then backs off.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
+@ConditionalOnClass(CacheManager.class)
+@ConditionalOnBooleanProperty(name = "tiered-cache.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TieredCacheProperties.class)
+public final class TieredCacheAutoConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(TieredCacheAutoConfiguration.class);
+
+  @Bean
+  @ConditionalOnMissingBean
+  TierStores tieredCacheStores(TieredCacheProperties properties, ApplicationContext context) {
+    boolean lettuce =
+        ClassUtils.isPresent("io.lettuce.core.RedisClient", context.getClassLoader())
+            && ClassUtils.isPresent("io.github.tieredcache.redis.RedisTierStore", context.getClassLoader());
+    String reason =
+        !lettuce
+            ? "Lettuce or cache-redis is not on the class path"
+            : "no Redis is configured (tiered-cache.redis.cluster.nodes or .host, or spring.data.redis.*)";
+    log.info("Tiered caches keep their remote tiers in this process (InMemoryTierStore): {}", reason);
+    List<NamedTierStore> stores = new ArrayList<>();
+    stores.add(NamedTierStore.inProcess(TierStores.DEFAULT, new InMemoryTierStore()));
+    for (String name : properties.getStores().keySet()) {
+      stores.add(NamedTierStore.inProcess(name, new InMemoryTierStore()));
+    }
+    return new TierStores(stores);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  CacheKeyEncoder tieredCacheKeyEncoder() {
+    return DefaultCacheKeyEncoder.INSTANCE;
+  }
+
+  @Bean
+  @ConditionalOnMissingBean(CacheManager.class)
+  TieredCacheManager cacheManager(
+      TieredCacheProperties properties,
+      TierStores stores,
+      ObjectProvider<TieredCacheCustomizer> customizers,
+      CacheKeyEncoder keyEncoder,
+      ApplicationContext context) {
+    ClassLoader classLoader = context.getClassLoader();
+    ConfiguredCacheFactory factory =
+        new ConfiguredCacheFactory(
+            properties,
+            stores,
+            customizers.orderedStream().toList(),
+            keyEncoder,
+            classLoader != null ? classLoader : TieredCacheAutoConfiguration.class.getClassLoader());
+    return new TieredCacheManager(factory, properties.getCacheNames(), properties.isDynamic());
+  }
+}

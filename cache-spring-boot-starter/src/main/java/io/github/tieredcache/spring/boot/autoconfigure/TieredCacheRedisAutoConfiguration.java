@@ -1,0 +1,224 @@
+package io.github.tieredcache.spring.boot.autoconfigure;
+
+import io.github.tieredcache.redis.RedisTierStore;
+import io.github.tieredcache.redis.RedisTierStoreOptions;
+import io.github.tieredcache.resilience.ResilientTierStore;
+import io.github.tieredcache.resilience.ResilientTierStoreOptions;
+import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.RedisConnection;
+import io.github.tieredcache.spring.boot.store.NamedTierStore;
+import io.github.tieredcache.spring.boot.store.TierStores;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Auto-configuration of the Redis tier stores, when Lettuce and cache-redis are on the class path
+ * and a Redis is configured ({@code tiered-cache.redis.cluster.nodes} or {@code .host}, or Spring
+ * Boot's {@code spring.data.redis.*}).
+ *
+ * <p>It creates one Lettuce {@link ClientResources} and one client for the default store ({@link
+ * RedisClusterClient} or {@link RedisClient}), both shut down with the context and both replaced by
+ * an application's own bean of that type; one {@link RedisTierStore} per target (the default plus
+ * each {@code tiered-cache.stores.<name>}, whose clients share the resources), each wrapped in a
+ * {@link ResilientTierStore} configured by {@code tiered-cache.circuit-breaker.*}. This is the only
+ * class of the starter that touches Lettuce.
+ */
+@AutoConfiguration(before = TieredCacheAutoConfiguration.class)
+@ConditionalOnClass({RedisClient.class, RedisTierStore.class})
+@ConditionalOnBooleanProperty(name = "tiered-cache.enabled", matchIfMissing = true)
+@Conditional(TieredCacheRedisAutoConfiguration.RedisConfiguredCondition.class)
+@EnableConfigurationProperties(TieredCacheProperties.class)
+public final class TieredCacheRedisAutoConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(TieredCacheRedisAutoConfiguration.class);
+
+  /** What the health probe reads: a key no cache uses. */
+  private static final Namespace PROBE_NAMESPACE = Namespace.of("tiered-cache-health", List.of("probe"));
+
+  private static final byte[] PROBE_KEY = "probe".getBytes(StandardCharsets.US_ASCII);
+
+  @Bean(destroyMethod = "shutdown")
+  @ConditionalOnMissingBean
+  ClientResources tieredCacheClientResources() {
+    return DefaultClientResources.builder()
+        .reconnectDelay(
+            Delay.exponential(
+                Duration.ofMillis(10),
+                RedisTierStoreOptions.DEFAULT_MAX_RECONNECT_DELAY,
+                2,
+                TimeUnit.MILLISECONDS))
+        .build();
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  @ConditionalOnMissingBean(AbstractRedisClient.class)
+  AbstractRedisClient tieredCacheRedisClient(
+      ClientResources resources, TieredCacheProperties properties, Environment environment) {
+    RedisTarget target = RedisTarget.ofDefault(properties.getRedis(), environment);
+    RedisTierStoreOptions options = storeOptions(properties.getRedis(), target);
+    if (target.isCluster()) {
+      RedisClusterClient client = RedisClusterClient.create(resources, target.clusterNodes());
+      client.setOptions(clusterClientOptions(options));
+      return client;
+    }
+    RedisClient client = RedisClient.create(resources);
+    client.setOptions(clientOptions(options));
+    return client;
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  TierStores tieredCacheStores(
+      AbstractRedisClient client,
+      ClientResources resources,
+      TieredCacheProperties properties,
+      Environment environment) {
+    List<NamedTierStore> stores = new ArrayList<>();
+    RedisTarget target = RedisTarget.ofDefault(properties.getRedis(), environment);
+    RedisTierStoreOptions options = storeOptions(properties.getRedis(), target);
+    RedisTierStore.Builder builder =
+        client instanceof RedisClusterClient cluster
+            ? RedisTierStore.using(cluster)
+            : RedisTierStore.using((RedisClient) client, defaultUri(target));
+    String description = client instanceof RedisClusterClient && !target.isCluster()
+        ? "redis-cluster (application client)"
+        : target.description();
+    stores.add(guard(TierStores.DEFAULT, builder.options(options).build(), description, properties));
+    for (Map.Entry<String, RedisConnection> named : properties.getStores().entrySet()) {
+      RedisTarget namedTarget = RedisTarget.of(named.getValue());
+      RedisTierStore.Builder b =
+          namedTarget.isCluster()
+              ? RedisTierStore.builder().cluster(namedTarget.clusterNodes())
+              : RedisTierStore.builder().standalone(defaultUri(namedTarget));
+      RedisTierStore store =
+          b.clientResources(resources).options(storeOptions(named.getValue(), namedTarget)).build();
+      stores.add(guard(named.getKey(), store, namedTarget.description(), properties));
+    }
+    log.info(
+        "Tiered caches keep their remote tiers on {}",
+        stores.stream().map(s -> s.name() + "=" + s.description()).toList());
+    return new TierStores(stores);
+  }
+
+  private static RedisURI defaultUri(RedisTarget target) {
+    RedisURI uri = target.standalone();
+    if (uri == null) {
+      throw new IllegalStateException(
+          "tiered-cache.redis: a standalone Redis client needs tiered-cache.redis.host (or spring.data.redis.host)");
+    }
+    return uri;
+  }
+
+  private static NamedTierStore guard(
+      String name, RedisTierStore store, String description, TieredCacheProperties properties) {
+    TieredCacheProperties.CircuitBreaker cb = properties.getCircuitBreaker();
+    java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> probe =
+        () -> store.read(PROBE_NAMESPACE, PROBE_KEY);
+    if (!cb.isEnabled()) {
+      return new NamedTierStore(name, store, null, description, probe);
+    }
+    ResilientTierStoreOptions options =
+        ResilientTierStoreOptions.builder()
+            .name("tiered-cache-" + name)
+            .failureRateThreshold(cb.getFailureRateThreshold())
+            .slowCallRateThreshold(cb.getSlowCallRateThreshold())
+            .slowCallDurationThreshold(cb.getSlowCallDurationThreshold())
+            .slidingWindowSize(cb.getSlidingWindowSize())
+            .minimumNumberOfCalls(cb.getMinimumNumberOfCalls())
+            .waitDurationInOpenState(cb.getWaitDurationInOpenState())
+            .permittedCallsInHalfOpenState(cb.getPermittedNumberOfCallsInHalfOpenState())
+            .callTimeout(cb.getCallTimeout())
+            .backlogCapacity(cb.getBacklogCapacity())
+            .build();
+    ResilientTierStore resilient = ResilientTierStore.wrap(store, options);
+    return new NamedTierStore(name, resilient, resilient.circuitBreaker(), description, probe);
+  }
+
+  /** The store's options; connection settings are already in the target's URIs. */
+  private static RedisTierStoreOptions storeOptions(RedisConnection connection, RedisTarget target) {
+    RedisTierStoreOptions.Builder options = RedisTierStoreOptions.builder();
+    if (connection.getKeyPrefix() != null) {
+      options.keyPrefix(connection.getKeyPrefix());
+    }
+    if (connection.getCommandTimeout() != null) {
+      options.commandTimeout(connection.getCommandTimeout());
+    }
+    options.topologyRefreshPeriod(connection.getCluster().getTopologyRefreshPeriod());
+    options.clientName(RedisTarget.CLIENT_NAME);
+    return options.build();
+  }
+
+  // The two methods below mirror what RedisTierStore sets on a client it creates itself, so the
+  // shared client behaves the same: short timeouts, no unbounded queue while disconnected, and a
+  // periodic topology refresh (timeouts alone never trigger one, lettuce-core #1976).
+
+  private static ClientOptions clientOptions(RedisTierStoreOptions o) {
+    return ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(o.requestQueueSize())
+        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(o.commandTimeout()).build())
+        .socketOptions(SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build())
+        .build();
+  }
+
+  private static ClusterClientOptions clusterClientOptions(RedisTierStoreOptions o) {
+    return ClusterClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(o.requestQueueSize())
+        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(o.commandTimeout()).build())
+        .socketOptions(SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build())
+        .topologyRefreshOptions(
+            ClusterTopologyRefreshOptions.builder()
+                .enablePeriodicRefresh(o.topologyRefreshPeriod())
+                .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(o.adaptiveRefreshMinInterval())
+                .build())
+        .nodeFilter(
+            node -> !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL) || node.is(NodeFlag.NOADDR)))
+        .build();
+  }
+
+  /** Matches when {@code tiered-cache.redis} or {@code spring.data.redis} names a server. */
+  static final class RedisConfiguredCondition extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      return RedisTarget.isConfigured(context.getEnvironment())
+          ? ConditionOutcome.match("a Redis is configured")
+          : ConditionOutcome.noMatch(
+              "neither tiered-cache.redis.cluster.nodes/host nor spring.data.redis.* names a Redis");
+    }
+  }
+}
