@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param tier the index (in {@link Namespace#tiers()}) of the tier the copy came from, or {@code -1}
  *     when no tier holds the key
  * @param copy the stored bytes, or {@code null} when no tier holds the key
- * @param generation the key's generation; {@code 0} when none is recorded
+ * @param generation the key's generation: an opaque token that only {@link
+ *     TierStore#writeIfGeneration} and {@link TierStore#promote} compare for equality ({@code 0} for a
+ *     key of a never-cleared cache that has no generation recorded; a store may fold more into it,
+ *     such as the cache's epoch)
  */
 public record Lookup(int tier, byte @Nullable [] copy, long generation) {
 

@@ -34,7 +34,8 @@ public interface TierStore extends AutoCloseable {
   /**
    * Writes {@code write.copy()} into its tier, removing the key's copies in the namespace's other
    * tiers, but only while the key's generation is still {@code write.expectedGeneration()}.
-   * Completes with whether the write happened.
+   * Completes with whether the store accepted the write; {@code true} does not promise that every
+   * reader sees it, since a concurrent {@link #clear} by another instance may already hide it.
    */
   CompletableFuture<Boolean> writeIfGeneration(Namespace namespace, Write write);
 
