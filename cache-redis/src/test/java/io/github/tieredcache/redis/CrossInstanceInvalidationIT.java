@@ -98,8 +98,6 @@ class CrossInstanceInvalidationIT {
         ms(fromReturn, 0.50),
         ms(fromReturn, 0.99),
         ms(fromReturn, 1.0));
-    assertThat(Duration.ofNanos(fromCall[(int) (ROUNDS * 0.99) - 1]))
-        .isLessThan(Duration.ofMillis(500));
   }
 
   @Test

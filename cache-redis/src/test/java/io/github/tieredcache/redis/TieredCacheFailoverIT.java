@@ -170,7 +170,6 @@ class TieredCacheFailoverIT {
           loadsBeforeKill, loadsAtRecovery - loadsBeforeKill, atRecovery.remoteErrors());
 
       assertThat(wrong).isEmpty();
-      assertThat(Duration.ofNanos(backAt - killedAt)).isLessThan(Duration.ofSeconds(20));
       // During the gap the cache answered from the loader at loader speed, mostly without waiting
       // for Redis: at most the calls before the breaker opened waited for a timeout.
       assertThat(ms(during, 0.5)).isLessThan(50.0);

@@ -71,8 +71,10 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
       merged.setPort(spring.port);
       merged.setDatabase(spring.database);
     }
-    merged.setUsername(first(own.getUsername(), merged.getUsername(), spring.username));
-    merged.setPassword(first(own.getPassword(), merged.getPassword(), spring.password));
+    // A blank username or password means "none", as in Spring Data Redis: `${REDIS_PASSWORD:}`
+    // with the variable unset must not log in with an empty password.
+    merged.setUsername(first(blankToNull(own.getUsername()), blankToNull(merged.getUsername()), blankToNull(spring.username)));
+    merged.setPassword(first(blankToNull(own.getPassword()), blankToNull(merged.getPassword()), blankToNull(spring.password)));
     merged.getSsl().setEnabled(first(own.getSsl().getEnabled(), merged.getSsl().getEnabled(), spring.ssl));
     merged.getSsl().setVerifyPeer(own.getSsl().isVerifyPeer());
     merged.setCommandTimeout(own.getCommandTimeout());
@@ -131,6 +133,10 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
       uri.setVerifyPeer(connection.getSsl().isVerifyPeer() ? SslVerifyMode.FULL : SslVerifyMode.NONE);
     }
     return uri;
+  }
+
+  private static @Nullable String blankToNull(@Nullable String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   @SafeVarargs

@@ -145,6 +145,20 @@ class TieredCacheRedisAutoConfigurationTest {
   }
 
   @Test
+  void aBlankPasswordMeansNoLoginAsInSpringDataRedis() {
+    MockEnvironment env =
+        new MockEnvironment()
+            .withProperty("spring.data.redis.host", "cache.example")
+            .withProperty("spring.data.redis.username", "app")
+            .withProperty("spring.data.redis.password", "");
+
+    RedisTarget target = RedisTarget.ofDefault(new TieredCacheProperties.RedisConnection(), env);
+
+    RedisCredentials credentials = target.standalone().getCredentialsProvider().resolveCredentials().block();
+    assertThat(credentials == null || !credentials.hasPassword()).isTrue();
+  }
+
+  @Test
   void springDataRedisUrlIsParsed() {
     MockEnvironment env =
         new MockEnvironment().withProperty("spring.data.redis.url", "rediss://app:pw@cache.example:6390/2");
