@@ -1,7 +1,5 @@
 package io.github.tieredcache.codec;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
@@ -55,34 +53,14 @@ public interface KeyCodec<K> {
     return new KeyCodec<>() {
       @Override
       public byte[] encode(K key) {
-        return strictUtf8(toText.apply(key));
+        return Utf8.encode(toText.apply(key), "key");
       }
 
       @Override
       public K decode(byte[] bytes) {
-        return fromText.apply(new String(bytes, StandardCharsets.UTF_8));
+        return fromText.apply(Utf8.decode(bytes, 0, bytes.length));
       }
     };
-  }
-
-  /**
-   * Encodes text as UTF-8, refusing unpaired surrogates, which {@link String#getBytes} would turn
-   * into {@code ?} and so give two different keys the same bytes.
-   */
-  static byte[] strictUtf8(String text) {
-    try {
-      java.nio.ByteBuffer bytes =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-              .encode(java.nio.CharBuffer.wrap(text));
-      byte[] out = new byte[bytes.remaining()];
-      bytes.get(out);
-      return out;
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw new IllegalArgumentException("key: not valid Unicode text (unpaired surrogate)", e);
-    }
   }
 
   /** The default key codec: strings as UTF-8. */
@@ -97,12 +75,12 @@ public interface KeyCodec<K> {
                 + key.getClass().getName()
                 + "; set TieredCacheBuilder.keyCodec(...)");
       }
-      return strictUtf8(s);
+      return Utf8.encode(s, "key");
     }
 
     @Override
     public Object decode(byte[] bytes) {
-      return StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes)).toString();
+      return Utf8.decode(bytes, 0, bytes.length);
     }
   }
 }
