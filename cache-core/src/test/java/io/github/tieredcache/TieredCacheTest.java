@@ -315,6 +315,26 @@ class TieredCacheTest {
   }
 
   @Test
+  void aCopyTheStoreStillHoldsPastItsServableUntilIsAMissAndIsCountedAsOne() {
+    TieredCache<String, Post> cache = track(posts().l0Disabled().build());
+    Namespace ns = Namespace.of("posts", List.of("hot", "warm", "cold"));
+    long past = System.currentTimeMillis() - 1_000;
+    byte[] outlived =
+        Envelope.wrap("json", false, past, past, "{\"id\":\"p1\"}".getBytes(StandardCharsets.UTF_8));
+    store.overwriteRaw(ns, "p1".getBytes(StandardCharsets.UTF_8), 0, outlived, Duration.ofHours(1));
+    Post post = postAged("p1", Duration.ofMinutes(5));
+
+    assertThat(cache.get("p1", key -> post)).isEqualTo(post);
+
+    CacheStats stats = cache.stats();
+    assertThat(stats.tier("hot").orElseThrow().hits()).isZero();
+    assertThat(stats.tier("hot").orElseThrow().misses()).isEqualTo(1);
+    assertThat(stats.decodeErrors()).isZero();
+    assertThat(stats.loads()).isEqualTo(1);
+    assertThat(Envelope.parse(remote("p1").copy()).freshUntil()).as("the load overwrote it").isGreaterThan(past);
+  }
+
+  @Test
   void aNullResultIsCachedAsAbsentForTheAbsentTtl() {
     TieredCache<String, Post> cache = track(posts().absentTtl(Duration.ofSeconds(10)).build());
     AtomicInteger loads = new AtomicInteger();

@@ -453,8 +453,18 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     return removeRemote(encoded).handle((ignored, error) -> REMOVED);
   }
 
-  /** Decodes the copy of a lookup: the copy, {@link #MISS}, or null (counted) if it does not decode. */
+  /**
+   * Decodes the copy of a lookup: the copy, {@link #MISS}, or null (counted) if it does not decode.
+   * Counts the lookup for the tier that served it, or as a miss in every tier: a copy that Redis
+   * still holds past its envelope's servable-until is a miss, not a hit.
+   */
   private @Nullable Found decode(RemoteRead read) {
+    Found found = decodeCopy(read);
+    stats.remoteLookup(found == null || found == MISS ? -1 : found.tier());
+    return found;
+  }
+
+  private @Nullable Found decodeCopy(RemoteRead read) {
     byte[] copy = read.copy();
     if (copy == null) {
       return MISS;
@@ -1006,13 +1016,11 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
         }
       }
     }
-    stats.remoteLookup(best);
     return new RemoteRead(best, copy, generations);
   }
 
   private RemoteRead failedRead(Throwable error) {
     remoteFailed(error);
-    stats.remoteLookup(-1);
     return new RemoteRead(-1, null, null);
   }
 
