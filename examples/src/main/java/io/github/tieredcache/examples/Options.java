@@ -1,7 +1,10 @@
 package io.github.tieredcache.examples;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The quickstart's settings. Every one has a default; {@link #parse} reads {@code --name value} or
@@ -9,7 +12,12 @@ import java.util.Locale;
  *
  * @param reads reads in the cached run, over all threads
  * @param threads reader threads
- * @param store {@code memory} (the only one available so far) or {@code redis}
+ * @param store {@code redis} (the default: a Redis Cluster, local unless {@code redisUris} names
+ *     one) or {@code memory} (the in-memory store)
+ * @param redisUris seed URIs of an existing Redis Cluster or the URI of a standalone Redis to use
+ *     instead of starting a local cluster; empty to start one
+ * @param keepKeys whether to leave the run's keys on an existing Redis (else they are deleted at
+ *     the end; a local cluster is thrown away either way)
  * @param posts posts that exist when the run starts
  * @param simulated simulated time the cached run covers
  * @param newPostsPerHour posts created during the run, per simulated hour
@@ -25,6 +33,8 @@ public record Options(
     long reads,
     int threads,
     String store,
+    List<String> redisUris,
+    boolean keepKeys,
     int posts,
     Duration simulated,
     int newPostsPerHour,
@@ -35,12 +45,17 @@ public record Options(
     Duration minQueryTime,
     Duration maxQueryTime) {
 
-  /** The defaults: a run of roughly 10 to 30 seconds on two cores. */
+  /**
+   * The defaults: on Redis a run of 40 to 60 seconds on two cores, cluster start included; on the
+   * in-memory store, about 20 seconds. Both stores get the same reads, so their tables compare.
+   */
   public static final Options DEFAULTS =
       new Options(
           300_000,
           4,
-          "memory",
+          "redis",
+          List.of(),
+          false,
           20_000,
           Duration.ofHours(3),
           120,
@@ -55,6 +70,9 @@ public record Options(
     require(reads > 0, "--reads must be positive: " + reads);
     require(threads > 0 && threads <= 256, "--threads must be between 1 and 256: " + threads);
     require(store.equals("memory") || store.equals("redis"), "--store must be memory or redis: " + store);
+    redisUris = List.copyOf(redisUris);
+    require(redisUris.isEmpty() || store.equals("redis"),
+        "--redis-nodes and --redis-uri need --store redis, not --store " + store);
     require(posts > 0, "--posts must be positive: " + posts);
     require(simulated.compareTo(Duration.ofMinutes(1)) >= 0, "--hours must cover at least a minute: " + simulated);
     require(newPostsPerHour >= 0, "--new-posts-per-hour must not be negative: " + newPostsPerHour);
@@ -72,9 +90,15 @@ public record Options(
       Quickstart: a simulated post workload through a TieredCache, next to the same reads without one.
 
       Options (all optional):
+        --store redis|memory    where the hot/warm/cold tiers live (default redis: a local Redis
+                                Cluster of 3 primaries + 3 replicas, started for the run and
+                                stopped after it; memory: the in-memory store)
+        --redis-nodes H:P,H:P   use this existing Redis Cluster (or standalone Redis) instead of
+                                starting one; keys go under quickstart:<run id>, nothing is flushed
+        --redis-uri URI[,URI]   the same with URIs: redis://host:port, rediss://user:pass@host:port
+        --keep-keys             leave the run's keys on that Redis (default: delete them at the end)
         --reads N               reads in the cached run (default 300000)
         --threads N             reader threads (default 4)
-        --store memory|redis    where the hot/warm/cold tiers live (default memory; redis: not yet)
         --posts N               posts that exist at the start (default 20000)
         --hours H               simulated hours the run covers (default 3)
         --new-posts-per-hour N  posts created during the run (default 120 per simulated hour)
@@ -86,6 +110,9 @@ public record Options(
         --seed N                random seed (default 42)
         --query-ms MIN-MAX      simulated database query time in ms (default 1-3)
         --help                  this text
+
+      Without a redis-server binary (PATH, or the embedded-redis jar on the classpath) the default
+      falls back to --store memory and says so.
       """;
 
   /**
@@ -97,6 +124,8 @@ public record Options(
     long reads = DEFAULTS.reads;
     int threads = DEFAULTS.threads;
     String store = DEFAULTS.store;
+    List<String> redisUris = new ArrayList<>();
+    boolean keepKeys = DEFAULTS.keepKeys;
     int posts = DEFAULTS.posts;
     Duration simulated = DEFAULTS.simulated;
     int newPostsPerHour = DEFAULTS.newPostsPerHour;
@@ -121,7 +150,11 @@ public record Options(
       if (!name.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument '" + arg + "'; options start with --");
       }
-      if (!name.equals("--help") && value == null) {
+      boolean flag = FLAGS.contains(name);
+      if (flag && value != null) {
+        throw new IllegalArgumentException(name + " takes no value");
+      }
+      if (!flag && value == null) {
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException(name + " needs a value");
         }
@@ -132,6 +165,9 @@ public record Options(
           case "--reads" -> reads = Long.parseLong(value.replace("_", ""));
           case "--threads" -> threads = Integer.parseInt(value);
           case "--store" -> store = value.toLowerCase(Locale.ROOT);
+          case "--redis-nodes" -> redisUris.addAll(nodes(value));
+          case "--redis-uri" -> redisUris.addAll(uris(value));
+          case "--keep-keys" -> keepKeys = true;
           case "--posts" -> posts = Integer.parseInt(value.replace("_", ""));
           case "--hours" -> simulated = Duration.ofSeconds(Math.round(Double.parseDouble(value) * 3600));
           case "--new-posts-per-hour" -> newPostsPerHour = Integer.parseInt(value);
@@ -152,20 +188,67 @@ public record Options(
       }
     }
     return new Options(
-        reads, threads, store, posts, simulated, newPostsPerHour, updateShare, onUpdate, baselineReads,
-        seed, minQuery, maxQuery);
+        reads, threads, store, redisUris, keepKeys, posts, simulated, newPostsPerHour, updateShare,
+        onUpdate, baselineReads, seed, minQuery, maxQuery);
   }
 
   /** Returns a copy with a different read count. */
   public Options withReads(long reads) {
-    return new Options(reads, threads, store, posts, simulated, newPostsPerHour, updateShare,
-        onUpdate, baselineReads, seed, minQueryTime, maxQueryTime);
+    return new Options(reads, threads, store, redisUris, keepKeys, posts, simulated, newPostsPerHour,
+        updateShare, onUpdate, baselineReads, seed, minQueryTime, maxQueryTime);
   }
 
   /** Returns a copy with different database query times. */
   public Options withQueryTime(Duration min, Duration max) {
-    return new Options(reads, threads, store, posts, simulated, newPostsPerHour, updateShare,
-        onUpdate, baselineReads, seed, min, max);
+    return new Options(reads, threads, store, redisUris, keepKeys, posts, simulated, newPostsPerHour,
+        updateShare, onUpdate, baselineReads, seed, min, max);
+  }
+
+  /** Returns a copy on the in-memory store: the fallback when no local Redis can be started. */
+  public Options onMemoryStore() {
+    return new Options(reads, threads, "memory", List.of(), false, posts, simulated,
+        newPostsPerHour, updateShare, onUpdate, baselineReads, seed, minQueryTime, maxQueryTime);
+  }
+
+  /** Options that take no value. */
+  private static final Set<String> FLAGS = Set.of("--help", "--keep-keys");
+
+  /** {@code host:port,host:port} as {@code redis://} URIs. */
+  private static List<String> nodes(String value) {
+    List<String> uris = new ArrayList<>();
+    for (String node : value.split(",")) {
+      String n = node.trim();
+      if (n.isEmpty()) {
+        continue;
+      }
+      int colon = n.lastIndexOf(':');
+      if (n.contains("://") || colon <= 0 || colon == n.length() - 1) {
+        throw new IllegalArgumentException(
+            "--redis-nodes takes host:port,host:port (use --redis-uri for URIs): '" + n + "'");
+      }
+      int port = Integer.parseInt(n.substring(colon + 1));
+      require(port > 0 && port < 65536, "--redis-nodes: not a port: " + port);
+      uris.add("redis://" + n);
+    }
+    require(!uris.isEmpty(), "--redis-nodes names no node");
+    return uris;
+  }
+
+  /** {@code redis://...,rediss://...}, checked for their scheme. */
+  private static List<String> uris(String value) {
+    List<String> uris = new ArrayList<>();
+    for (String uri : value.split(",")) {
+      String u = uri.trim();
+      if (u.isEmpty()) {
+        continue;
+      }
+      String lower = u.toLowerCase(Locale.ROOT);
+      require(lower.startsWith("redis://") || lower.startsWith("rediss://"),
+          "--redis-uri takes redis://host:port or rediss://[user:password@]host:port: '" + u + "'");
+      uris.add(u);
+    }
+    require(!uris.isEmpty(), "--redis-uri names no URI");
+    return uris;
   }
 
   /** Thrown by {@link #parse} for {@code --help}. */

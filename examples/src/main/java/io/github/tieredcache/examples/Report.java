@@ -24,7 +24,8 @@ public final class Report {
     StringBuilder out = new StringBuilder();
 
     line(out, "tiered-cache quickstart: a simulated post workload through TieredCache<String, Post>");
-    line(out, "  store    %s (InMemoryTierStore); tiers %s; L0 Caffeine", o.store(), describe(result));
+    line(out, "  store    %s: %s", o.store(), result.storeDescription());
+    line(out, "  tiers    %s; L0 Caffeine in front", describe(result));
     line(out, "  posts    %s at the start (%s under an hour old, the rest hours to days old), %s created during the run",
         n(result.initialPosts()), n(result.initialYoung()), n(result.newPosts()));
     line(out, "  reads    %s on %d threads over %s simulated; 70 %% to posts under an hour old, Zipf popularity",
@@ -40,19 +41,29 @@ public final class Report {
     line(out, "Where the tiered cache answered reads");
     String rowFormat = "  %-8s %12s %9s %11s";
     line(out, rowFormat, "tier", "reads", "share", "hit ratio");
-    long answered = 0;
     for (TierStats tier : stats.tiers()) {
-      answered += tier.hits();
-      line(out, rowFormat, tier.tier(), n(tier.hits()), percent(stats.servedShare(tier.tier())),
-          percent(tier.hitRatio()));
+      long served = result.served(tier.tier());
+      line(out, rowFormat, tier.tier(), n(served), percent(share(served, stats.requests())),
+          percent(share(served, tier.requests())));
     }
-    long toLoader = stats.requests() - answered;
+    long shared = stats.coalesced();
+    long toLoader = stats.loads() + shared;
     line(out, rowFormat, "loader", n(toLoader), percent(share(toLoader, stats.requests())), "-");
-    long shared = toLoader - stats.loads();
     if (shared > 0) {
       line(out, "  (loader: reads no tier answered; %s loader calls, and %s reads that waited for a concurrent",
           n(stats.loads()), n(shared));
       line(out, "   read of the same key instead of calling it: single flight)");
+    }
+    if (result.redis() != null && result.outOfDateTotal() > 0) {
+      String tiers = result.outOfDateCopies().entrySet().stream()
+          .filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .map(e -> e.getKey() + " " + n(e.getValue()))
+          .collect(Collectors.joining(", "));
+      line(out, "  (%s lookups found a copy Redis still held but past its simulated lifetime by its",
+          n(result.outOfDateTotal()));
+      line(out, "   envelope (%s); the cache counted each as a miss, loaded the post and overwrote the copy)",
+          tiers);
     }
     line(out, "");
 
@@ -75,8 +86,44 @@ public final class Report {
           n(plain.reads()));
     }
     line(out, "");
+    if (result.redis() != null) {
+      redis(out, result);
+      line(out, "");
+    }
     out.append(summary(result)).append('\n');
     return out.toString();
+  }
+
+  /** The Redis section: memory, keys and round trips of the cached run, and what the clocks mean. */
+  private static void redis(StringBuilder out, Simulation.Result result) {
+    Simulation.RedisRun redis = result.redis();
+    CacheStats stats = result.stats();
+    line(out, "What the cached run did on Redis (INFO before and after it%s)",
+        redis.local() ? "" : "; other clients' traffic included");
+    String format = "  %-24s %14s   %s";
+    String backlog = redis.replicationBuffers() < 64 * 1024 ? ""
+        : "; " + bytes(redis.replicationBuffers()).substring(1) + " of it replication backlog";
+    line(out, format, "memory used", bytes(redis.usedMemory()), String.format(Locale.ROOT,
+        "used_memory summed over the %d %s%s", redis.primaries(),
+        redis.primaries() == 1 ? "primary" : "primaries", backlog));
+    line(out, format, "keys", signed(redis.keys()), "copies and generations, under " + redis.keyPrefix() + ":");
+    long lookups = stats.tier(result.tiers().get(0).name()).map(TierStats::requests).orElse(0L);
+    line(out, format, "remote lookups", n(lookups),
+        "one MGET round trip each, whatever the tier (Redis ran " + n(redis.calls("mget")) + " MGET)");
+    long scripts = redis.calls("evalsha") + redis.calls("eval");
+    line(out, format, "remote writes", n(scripts + redis.calls("publish")), String.format(Locale.ROOT,
+        "%s Lua scripts (loads, promotions, puts), %s PUBLISH", n(scripts), n(redis.calls("publish"))));
+    if (stats.remoteErrors() > 0) {
+      line(out, format, "remote errors", n(stats.remoteErrors()),
+          "failed or timed out: a lookup that fails goes to the loader, a write is dropped");
+    }
+    Simulation.Run cached = result.cached();
+    line(out, "  (Two clocks: the run covers %s of simulated time in %s. The cache dates and judges copies",
+        duration(cached.simulatedTime()), seconds(cached.wallTime()));
+    line(out, "   on the simulated clock, but Redis expires them in real time after the same TTLs, so copies");
+    line(out, "   outlive their simulated lifetime there: the memory above is all the run wrote, and an");
+    line(out, "   out-of-date hot copy hides the key's warm copy, so more reads reach the loader than with");
+    line(out, "   --store memory. With one clock, as in production, Redis drops a copy when its envelope ends.)");
   }
 
   /** Returns the one-line summary. */
@@ -85,11 +132,15 @@ public final class Report {
     Simulation.Run cached = result.cached();
     Simulation.Run plain = result.baseline();
     double saved = 1.0 - share(stats.loads(), cached.reads());
+    long remote = 0;
+    for (int i = 1; i < stats.tiers().size(); i++) {
+      remote += result.served(stats.tiers().get(i).tier());
+    }
     String text = String.format(Locale.ROOT,
         "Summary: %s of %s reads reached the loader (%s of loader calls saved; %s answered by L0, %s by"
             + " the remote tiers)",
-        n(stats.loads()), n(cached.reads()), percent(saved), percent(stats.servedShare("l0")),
-        percent(stats.hitRatio() - stats.servedShare("l0")));
+        n(stats.loads()), n(cached.reads()), percent(saved), percent(share(result.served("l0"), stats.requests())),
+        percent(share(remote, stats.requests())));
     if (plain != null) {
       text += String.format(Locale.ROOT, "; read p50 %s vs %s and p99 %s vs %s without a cache",
           nanos(cached.latency().p50()), nanos(plain.latency().p50()),
@@ -142,6 +193,20 @@ public final class Report {
       return String.format(Locale.ROOT, "%.1f us", nanos / 1_000.0);
     }
     return String.format(Locale.ROOT, "%.2f ms", nanos / 1_000_000.0);
+  }
+
+  /** Formats a byte count with its sign, in kB or MB. */
+  static String bytes(long bytes) {
+    String sign = bytes < 0 ? "-" : "+";
+    long abs = Math.abs(bytes);
+    if (abs < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%s%.1f kB", sign, abs / 1024.0);
+    }
+    return String.format(Locale.ROOT, "%s%.1f MB", sign, abs / (1024.0 * 1024.0));
+  }
+
+  private static String signed(long value) {
+    return (value < 0 ? "" : "+") + n(value);
   }
 
   private static String millis(Duration d) {

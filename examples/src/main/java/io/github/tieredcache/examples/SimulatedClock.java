@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The cache and the {@code InMemoryTierStore} both read this ticker. The cache dates the copies it
  * writes (and judges a post's age) by "the wall clock when the cache was built, plus ticker time";
  * {@link #instant()} uses the same rule from the instant the clock was made, which is within a few
- * milliseconds of the cache's.
+ * milliseconds of the cache's. Redis does not read it: it expires copies in real time (see {@link
+ * Simulation} for what that means for a run).
  */
 public final class SimulatedClock implements Ticker {
 

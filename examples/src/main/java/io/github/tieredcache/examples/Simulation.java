@@ -6,6 +6,7 @@ import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.memory.InMemoryTierStore;
 import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.stats.CacheStats;
+import io.github.tieredcache.stats.TierStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +23,20 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * Runs the post workload twice: through a {@link TieredCache} on the in-memory store, and straight
- * against the database, and collects what each run did.
+ * Runs the post workload twice: through a {@link TieredCache} (its tiers on the in-memory store or on
+ * Redis), and straight against the database, and collects what each run did.
+ *
+ * <p><b>Simulated time on real Redis.</b> The cache reads the run's {@link SimulatedClock}: it dates
+ * the envelope of every copy it writes (fresh until, servable until) and judges every copy it reads
+ * by that clock, so freshness follows simulated time on either store. The in-memory store also
+ * expires copies by that clock; Redis expires them by its own, in real time, after the same
+ * durations ({@code PX} = the tier's TTL). A run covers hours of simulated time in seconds, so on
+ * Redis copies outlive their simulated lifetime: the cache then reads a copy whose envelope says it
+ * is no longer servable, takes it as a miss, loads the value and overwrites the copy. Reads stay
+ * correct; what differs from the in-memory store is that Redis still holds everything the run
+ * wrote at its end, and that an out-of-date copy in a hotter tier hides a colder copy of the same
+ * key (a lookup returns the hottest copy present), so a warm copy promoted to hot is reloaded
+ * once its hot copy is out of date rather than read again from warm.
  */
 public final class Simulation {
 
@@ -78,6 +91,11 @@ public final class Simulation {
    * @param stats the cache's counters after the cached run
    * @param cached the cached run
    * @param baseline the run without a cache, or {@code null} if skipped
+   * @param storeDescription what held the tiers, for the report
+   * @param redis what the cached run did on Redis, or {@code null} on the in-memory store
+   * @param outOfDateCopies per tier, lookups that returned a copy the cache did not serve, since
+   *     its envelope said it was past its servable-until, but loaded and overwrote ({@code stats}
+   *     counts them as misses; see {@link OutOfDateCopies})
    */
   public record Result(
       Options options,
@@ -87,13 +105,75 @@ public final class Simulation {
       int newPosts,
       CacheStats stats,
       Run cached,
-      Run baseline) {}
+      Run baseline,
+      String storeDescription,
+      RedisRun redis,
+      Map<String, Long> outOfDateCopies) {
 
-  /** Runs both workloads and returns the result. */
+    public Result {
+      outOfDateCopies = Map.copyOf(outOfDateCopies);
+    }
+
+    /** Returns the reads remote tier {@code tier} answered. */
+    public long served(String tier) {
+      return stats.tier(tier).map(TierStats::hits).orElse(0L);
+    }
+
+    /** Returns the lookups, over all tiers, that found only an out-of-date copy. */
+    public long outOfDateTotal() {
+      return outOfDateCopies.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /**
+   * What the cached run did on Redis, read from {@code INFO} on the primaries just before and just
+   * after it (after minus before; on a Redis others use too, their traffic is included).
+   *
+   * @param primaries the primaries summed over
+   * @param keyPrefix the prefix of the run's keys
+   * @param usedMemory growth of {@code used_memory}, in bytes
+   * @param replicationBuffers growth of the replication backlog and buffers, in bytes (part of
+   *     {@code usedMemory}; it grows with writes up to a fixed size, 1 MB per primary by default)
+   * @param keys growth of the number of keys
+   * @param commands commands run, by name, during the cached run
+   * @param local whether the Redis was started by the testkit (so nobody else used it)
+   */
+  public record RedisRun(
+      int primaries,
+      String keyPrefix,
+      long usedMemory,
+      long replicationBuffers,
+      long keys,
+      Map<String, Long> commands,
+      boolean local) {
+
+    public RedisRun {
+      commands = Map.copyOf(commands);
+    }
+
+    /** Returns how often {@code command} ran (lower case). */
+    public long calls(String command) {
+      return commands.getOrDefault(command, 0L);
+    }
+
+  }
+
+  /** Runs both workloads on the in-memory store and returns the result. */
   public static Result run(Options options) throws InterruptedException {
     if (!options.store().equals("memory")) {
-      throw new IllegalArgumentException(
-          "--store " + options.store() + " is not available yet; use --store memory");
+      throw new IllegalArgumentException("--store " + options.store() + " needs a RedisTarget");
+    }
+    return run(options, null);
+  }
+
+  /**
+   * Runs both workloads, the cached one on {@code redis} (or on the in-memory store if it is {@code
+   * null}), and returns the result. Leaves the run's keys on Redis.
+   */
+  public static Result run(Options options, RedisTarget redis) throws InterruptedException {
+    if ((redis == null) != options.store().equals("memory")) {
+      throw new IllegalArgumentException("--store " + options.store() + (redis == null
+          ? " needs a RedisTarget" : " runs on the in-memory store, but a RedisTarget was given"));
     }
     SimulatedClock clock = new SimulatedClock();
     Workload workload = new Workload(options, clock.start());
@@ -103,7 +183,10 @@ public final class Simulation {
     CacheStats stats;
     Run cached;
     Tiers tiers;
-    try (TierStore store = new InMemoryTierStore(clock);
+    RedisRun redisRun = null;
+    Map<String, Long> outOfDate;
+    try (OutOfDateCopies store =
+            new OutOfDateCopies(redis == null ? new InMemoryTierStore(clock) : redis.newStore());
         TieredCache<String, Post> cache =
             TieredCache.<String, Post>builder()
                 .name("posts")
@@ -120,7 +203,14 @@ public final class Simulation {
             case "invalidate" -> (id, post) -> cache.invalidate(id);
             default -> (id, post) -> {}; // rely on the tiers' TTLs alone
           };
+      RedisTarget.Figures before = redis == null ? null : redis.figures();
       cached = drive(options, options.reads(), clock, workload, db, cache::get, writer);
+      if (redis != null) {
+        RedisTarget.Figures delta = before.until(redis.figures());
+        redisRun = new RedisRun(redis.primaries(), redis.keyPrefix(), delta.usedMemory(),
+            delta.replicationBuffers(), delta.keys(), delta.commands(), redis.isLocal());
+      }
+      outOfDate = store.counts();
       cached = new Run(cached.reads(), cached.updates(), db.queries(), cached.staleReads(),
           cached.latency(), cached.wallTime(), cached.simulatedTime());
       stats = cache.stats();
@@ -137,8 +227,11 @@ public final class Simulation {
       baseline = new Run(plain.reads(), plain.updates(), plainDb.queries(), plain.staleReads(),
           plain.latency(), plain.wallTime(), plain.simulatedTime());
     }
+    String description = redis == null
+        ? "InMemoryTierStore, expiring copies on the simulated clock"
+        : "RedisTierStore (resilient) on " + redis.description();
     return new Result(options, tiers, workload.initialPosts(), workload.initialYoung(),
-        workload.arrivals(), stats, cached, baseline);
+        workload.arrivals(), stats, cached, baseline, description, redisRun, outOfDate);
   }
 
   /** What a writer does after the database accepted an update. */

@@ -2,7 +2,9 @@ package io.github.tieredcache.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.github.tieredcache.redis.testkit.LocalRedisException;
 import io.github.tieredcache.stats.CacheStats;
 import io.github.tieredcache.stats.TierStats;
 import java.io.ByteArrayOutputStream;
@@ -12,12 +14,17 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Runs the quickstart small and checks the shape of what it reports; no timing assertions. */
+/**
+ * Runs the quickstart small on the in-memory store and checks the shape of what it reports, and its
+ * options; no timing assertions. {@code QuickstartRedisIT} runs it on Redis.
+ */
 class QuickstartTest {
 
-  private static final String[] SMALL = {
+  private static final String[] SIZE = {
     "--reads", "6000", "--threads", "2", "--posts", "2000", "--baseline-reads", "200", "--query-ms", "0-0.2"
   };
+
+  private static final String[] SMALL = concat(SIZE, "--store", "memory");
 
   @Test
   void simulationHasTheExpectedShape() throws Exception {
@@ -44,6 +51,16 @@ class QuickstartTest {
       served += stats.servedShare(tier.tier());
     }
     assertThat(served).isLessThanOrEqualTo(1.0 + 1e-9);
+
+    // The in-memory store expires copies on the simulated clock, so it hardly ever returns one the
+    // cache does not serve (only within the millisecond an envelope's instants round away). With
+    // those taken off the tiers' hits, every read is answered by a tier, a load, or a concurrent
+    // read's load.
+    long lookups = stats.tier("hot").orElseThrow().requests();
+    assertThat(result.outOfDateTotal()).isLessThanOrEqualTo(Math.max(5, lookups / 100));
+    assertThat(result.redis()).isNull();
+    long answered = stats.tiers().stream().mapToLong(t -> result.served(t.tier())).sum();
+    assertThat(answered + stats.loads() + stats.coalesced()).isCloseTo(stats.requests(), within(5L));
 
     // Updates happened and went through cache.put; the simulated clock covered the run.
     assertThat(result.cached().updates()).isPositive();
@@ -84,15 +101,87 @@ class QuickstartTest {
   }
 
   @Test
-  void redisStoreIsRefusedWithAClearMessage() throws Exception {
+  void fallsBackToTheMemoryStoreWhenNoRedisServerCanBeFound() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String why = "no redis-server on the PATH; com.github.codemonstur:embedded-redis:1.4.4 is not on the classpath";
+
+    // The default store is redis; the cluster cannot start, as on a machine with only a JDK.
+    int status = Quickstart.run(SIZE, print(out), print(err), () -> {
+      throw new LocalRedisException(why);
+    });
+
+    assertThat(status).isZero();
+    assertThat(text(err)).isEmpty();
+    String output = text(out);
+    assertThat(output)
+        .contains("could not start a local Redis Cluster: " + why)
+        .contains("run with --store memory to use the in-memory store")
+        .contains("Falling back to the in-memory store (--store memory) for this run.")
+        .contains("  store    memory: InMemoryTierStore")
+        .contains("of 6,000 reads reached the loader")
+        .doesNotContain("What the cached run did on Redis");
+    assertThat(output.indexOf("Falling back")).isLessThan(output.indexOf("Running 6000 reads"));
+  }
+
+  @Test
+  void anUnreachableRedisIsAnErrorNotAFallback() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    int status = Quickstart.run(new String[] {"--store", "redis"}, print(out), print(err));
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    int status = Quickstart.run(concat(SIZE, "--redis-uri", "redis://user:secret@127.0.0.1:1"), print(out),
+        print(err), () -> {
+          throw new AssertionError("no local cluster is started when a Redis is named");
+        });
 
-    assertThat(status).isEqualTo(2);
-    assertThat(text(err)).contains("--store redis is not available yet").contains("--store memory");
-    assertThat(text(out)).isEmpty();
+    assertThat(status).isEqualTo(1);
+    assertThat(text(err)).contains("quickstart: cannot use the Redis at redis://user:****@127.0.0.1:1")
+        .doesNotContain("secret");
+    assertThat(text(out)).doesNotContain("Running");
+  }
+
+  @Test
+  void redisOptions() {
+    Options options = Options.parse("--redis-nodes", "10.0.0.1:6379, 10.0.0.2:6380", "--keep-keys");
+    assertThat(options.store()).isEqualTo("redis");
+    assertThat(options.redisUris()).containsExactly("redis://10.0.0.1:6379", "redis://10.0.0.2:6380");
+    assertThat(options.keepKeys()).isTrue();
+    assertThat(Options.parse("--redis-uri=rediss://app:pw@cache.example.com:6380").redisUris())
+        .containsExactly("rediss://app:pw@cache.example.com:6380");
+
+    assertThat(Options.parse().store()).isEqualTo("redis");
+    assertThat(Options.parse().reads()).isEqualTo(Options.parse("--store", "memory").reads()).isEqualTo(300_000);
+    assertThat(Options.parse("--reads", "5").onMemoryStore()).satisfies(o -> {
+      assertThat(o.store()).isEqualTo("memory");
+      assertThat(o.reads()).isEqualTo(5);
+    });
+
+    assertThatThrownBy(() -> Options.parse("--store", "memory", "--redis-nodes", "h:1"))
+        .hasMessageContaining("--redis-nodes and --redis-uri need --store redis");
+    assertThatThrownBy(() -> Options.parse("--redis-nodes", "redis://h:1"))
+        .hasMessageContaining("--redis-nodes takes host:port");
+    assertThatThrownBy(() -> Options.parse("--redis-nodes", "h")).hasMessageContaining("--redis-nodes takes host:port");
+    assertThatThrownBy(() -> Options.parse("--redis-nodes", "h:x")).hasMessageContaining("not a number");
+    assertThatThrownBy(() -> Options.parse("--redis-uri", "h:1")).hasMessageContaining("--redis-uri takes redis://");
+    assertThatThrownBy(() -> Options.parse("--keep-keys=yes")).hasMessageContaining("--keep-keys takes no value");
+  }
+
+  @Test
+  void redactsPasswords() {
+    assertThat(RedisTarget.redact("rediss://app:s3cret@h:6380")).isEqualTo("rediss://app:****@h:6380");
+    assertThat(RedisTarget.redact("redis://:s3cret@h:6379/0")).isEqualTo("redis://:****@h:6379/0");
+    assertThat(RedisTarget.redact("redis://h:6379")).isEqualTo("redis://h:6379");
+  }
+
+  @Test
+  void readsInfoFields() {
+    String info = "# Memory\r\nused_memory:1977200\r\nused_memory_human:1.89M\r\n\r\n# Commandstats\r\n"
+        + "cmdstat_mget:calls=25535,usec=1,usec_per_call=0.1,rejected_calls=0,failed_calls=0\r\n"
+        + "cmdstat_cluster|nodes:calls=3,usec=9\r\n";
+    assertThat(RedisTarget.fields(info)).containsEntry("used_memory", "1977200");
+    assertThat(RedisTarget.commandCalls(info)).containsEntry("mget", 25535L).containsEntry("cluster|nodes", 3L)
+        .hasSize(2);
   }
 
   @Test
@@ -124,7 +213,13 @@ class QuickstartTest {
   void helpPrintsUsage() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(Quickstart.run(new String[] {"--help"}, print(out), print(new ByteArrayOutputStream()))).isZero();
-    assertThat(text(out)).contains("--reads N").contains("--store memory|redis");
+    assertThat(text(out)).contains("--reads N").contains("--store redis|memory").contains("--redis-nodes");
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 
   private static PrintStream print(ByteArrayOutputStream bytes) {
