@@ -7,8 +7,8 @@ import java.util.function.Function;
 
 /**
  * Places a value in the first tier whose age bound exceeds the value's age; values of unknown age,
- * and values older than every bound, go to the last tier. A value dated in the future counts as
- * age zero.
+ * and values older than every bound, go to the last tier. A value dated in the future counts as age
+ * zero.
  */
 public final class AgeBasedPlacement<K, V> implements Placement<K, V> {
 

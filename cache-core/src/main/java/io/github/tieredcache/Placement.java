@@ -26,8 +26,8 @@ public interface Placement<K, V> {
   int place(K key, V value, Tiers tiers, Instant now);
 
   /**
-   * Places by age: a value goes to the first tier whose {@link Tier#maxAge()} exceeds its age, or to
-   * the last tier. {@code ageOf} gives the instant the value was created (for example a post's
+   * Places by age: a value goes to the first tier whose {@link Tier#maxAge()} exceeds its age, or
+   * to the last tier. {@code ageOf} gives the instant the value was created (for example a post's
    * {@code createdAt}); a {@code null} instant places the value in the last tier.
    */
   static <K, V> Placement<K, V> byAge(Function<? super V, Instant> ageOf) {

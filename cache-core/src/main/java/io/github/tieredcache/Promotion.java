@@ -68,8 +68,8 @@ public interface Promotion<K> {
 
   /**
    * Counts hits per key: a window opens at a key's first hit (by the cache's ticker) and the key is
-   * promoted on the {@code hits}-th hit inside it. Counters live in a bounded Caffeine cache, so keys
-   * hit once do not accumulate.
+   * promoted on the {@code hits}-th hit inside it. Counters live in a bounded Caffeine cache, so
+   * keys hit once do not accumulate.
    */
   final class AfterHits<K> implements Promotion<K> {
     private final int hits;

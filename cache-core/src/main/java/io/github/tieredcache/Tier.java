@@ -85,8 +85,13 @@ public record Tier(
 
   @Override
   public String toString() {
-    return "Tier[" + name + ", ttl=" + ttl + (maxAge == null ? "" : ", maxAge=" + maxAge)
+    return "Tier["
+        + name
+        + ", ttl="
+        + ttl
+        + (maxAge == null ? "" : ", maxAge=" + maxAge)
         + (staleWindow.isZero() ? "" : ", staleWindow=" + staleWindow)
-        + (store == null ? "" : ", store=" + store) + "]";
+        + (store == null ? "" : ", store=" + store)
+        + "]";
   }
 }

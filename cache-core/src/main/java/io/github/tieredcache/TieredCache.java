@@ -7,16 +7,16 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A cache with an in-process L0 (Caffeine) in front of remote tiers (hot, warm, cold, ...) kept in a
- * {@link io.github.tieredcache.spi.TierStore}, such as Redis Cluster.
+ * A cache with an in-process L0 (Caffeine) in front of remote tiers (hot, warm, cold, ...) kept in
+ * a {@link io.github.tieredcache.spi.TierStore}, such as Redis Cluster.
  *
  * <p><b>Reads</b> look in the L0, then read every remote tier of the key in one round trip, then
  * call the loader; at most one load per key runs in an instance at a time and concurrent callers
  * share it. A value loaded or put is written to the tier its {@link Placement} picks; a hit in a
  * colder tier may be copied into a hotter one ({@link Promotion}).
  *
- * <p><b>Failures</b>: a remote tier is an optimisation. When the store fails or is slow, reads answer
- * from the L0 and the loader and never throw because of the store; the failure is counted. A
+ * <p><b>Failures</b>: a remote tier is an optimisation. When the store fails or is slow, reads
+ * answer from the L0 and the loader and never throw because of the store; the failure is counted. A
  * loader's exception reaches every caller waiting on that load, unwrapped for the blocking methods
  * and as the cause of the future's failure for the asynchronous ones, and nothing is cached.
  *
@@ -55,15 +55,15 @@ public interface TieredCache<K, V> extends AutoCloseable {
   @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader);
 
   /**
-   * Returns the value for {@code key} if the L0 or a remote tier holds it, without loading. A cached
-   * absence also returns {@code null}.
+   * Returns the value for {@code key} if the L0 or a remote tier holds it, without loading. A
+   * cached absence also returns {@code null}.
    */
   @Nullable V getIfPresent(K key);
 
   /**
-   * Returns the values for {@code keys}: found in the L0 or the remote tiers (one pipelined burst per
-   * store), the rest loaded with the bulk loader in one call where the cache has one, else one by
-   * one with the loader. Keys whose value is absent are left out of the answer.
+   * Returns the values for {@code keys}: found in the L0 or the remote tiers (one pipelined burst
+   * per store), the rest loaded with the bulk loader in one call where the cache has one, else one
+   * by one with the loader. Keys whose value is absent are left out of the answer.
    */
   Map<K, V> getAll(Iterable<? extends K> keys);
 
@@ -77,7 +77,9 @@ public interface TieredCache<K, V> extends AutoCloseable {
   /** Removes {@code key} from every tier and the L0, here and in the other instances. */
   void invalidate(K key);
 
-  /** Removes every key of this cache from every tier and the L0, here and in the other instances. */
+  /**
+   * Removes every key of this cache from every tier and the L0, here and in the other instances.
+   */
   void invalidateAll();
 
   /** Returns a snapshot of the cache's counters. */

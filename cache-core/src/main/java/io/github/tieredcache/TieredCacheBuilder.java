@@ -58,7 +58,8 @@ public final class TieredCacheBuilder<K, V> {
   private @Nullable ValueCodec<V> valueCodec;
   private KeyCodec<K> keyCodec = KeyCodec.string();
   private @Nullable Function<? super K, ? extends @Nullable V> loader;
-  private @Nullable Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader;
+  private @Nullable Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>>
+      bulkLoader;
   private @Nullable Duration absentTtl;
   private double ttlJitter = DEFAULT_TTL_JITTER;
   private boolean l0Enabled = true;
@@ -150,8 +151,8 @@ public final class TieredCacheBuilder<K, V> {
   }
 
   /**
-   * Sets the bulk loader {@link TieredCache#getAll} uses for the keys it misses: one call with all of
-   * them; keys missing from its answer are absent.
+   * Sets the bulk loader {@link TieredCache#getAll} uses for the keys it misses: one call with all
+   * of them; keys missing from its answer are absent.
    */
   public TieredCacheBuilder<K, V> bulkLoader(
       Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
@@ -167,8 +168,8 @@ public final class TieredCacheBuilder<K, V> {
   }
 
   /**
-   * Shortens each TTL written by a random share up to {@code fraction}, so a burst of loads does not
-   * expire as a burst. Between 0 and 0.5. Default: {@value #DEFAULT_TTL_JITTER}.
+   * Shortens each TTL written by a random share up to {@code fraction}, so a burst of loads does
+   * not expire as a burst. Between 0 and 0.5. Default: {@value #DEFAULT_TTL_JITTER}.
    */
   public TieredCacheBuilder<K, V> ttlJitter(double fraction) {
     if (!(fraction >= 0.0 && fraction <= 0.5)) {
@@ -190,7 +191,8 @@ public final class TieredCacheBuilder<K, V> {
   }
 
   /** Bounds the L0 by total weight, as {@code weigher} weighs entries. */
-  public TieredCacheBuilder<K, V> l0MaximumWeight(long maximumWeight, Weigher<? super K, ? super V> weigher) {
+  public TieredCacheBuilder<K, V> l0MaximumWeight(
+      long maximumWeight, Weigher<? super K, ? super V> weigher) {
     if (maximumWeight <= 0) {
       throw new IllegalArgumentException("l0MaximumWeight must be positive: " + maximumWeight);
     }
@@ -231,9 +233,9 @@ public final class TieredCacheBuilder<K, V> {
    * Sets the time source (nanoseconds), for the L0 and for the instants recorded in stored copies.
    * Default: the system ticker, with copies dated by the wall clock.
    *
-   * <p>With any other ticker (a fake one in tests or simulations) the cache's "now" is the wall clock
-   * at {@link #build()} plus however far the ticker has moved since; that instant dates stored copies
-   * and is what {@link Placement#place} receives.
+   * <p>With any other ticker (a fake one in tests or simulations) the cache's "now" is the wall
+   * clock at {@link #build()} plus however far the ticker has moved since; that instant dates
+   * stored copies and is what {@link Placement#place} receives.
    */
   public TieredCacheBuilder<K, V> ticker(Ticker ticker) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -283,8 +285,10 @@ public final class TieredCacheBuilder<K, V> {
    */
   public TieredCache<K, V> build() {
     Objects.requireNonNull(name, "name must be set");
-    Objects.requireNonNull(store, "store must be set (new InMemoryTierStore() keeps the tiers in this process)");
-    Objects.requireNonNull(valueCodec, "valueCodec must be set (for example JacksonValueCodec.of(MyValue.class))");
+    Objects.requireNonNull(
+        store, "store must be set (new InMemoryTierStore() keeps the tiers in this process)");
+    Objects.requireNonNull(
+        valueCodec, "valueCodec must be set (for example JacksonValueCodec.of(MyValue.class))");
     int defaultTierIndex = defaultTier == null ? 0 : indexOf("defaultTier", defaultTier);
     promotion.check(tiers);
     @SuppressWarnings("unchecked")
@@ -297,15 +301,37 @@ public final class TieredCacheBuilder<K, V> {
     @SuppressWarnings("unchecked")
     Function<K, V> load = (Function<K, V>) loader;
     @SuppressWarnings("unchecked")
-    Function<Set<K>, Map<K, V>> bulkLoad = (Function<Set<K>, Map<K, V>>) (Function<?, ?>) bulkLoader;
+    Function<Set<K>, Map<K, V>> bulkLoad =
+        (Function<Set<K>, Map<K, V>>) (Function<?, ?>) bulkLoader;
     @SuppressWarnings("unchecked")
     Weigher<K, V> weigher = (Weigher<K, V>) l0Weigher;
     return new DefaultTieredCache<>(
         new DefaultTieredCache.Settings<>(
-            name, tiers, chosen, defaultTierIndex, promote, store, valueCodec, keyCodec, load, bulkLoad,
-            absentTtl, ttlJitter, l0Enabled, l0MaximumSize, l0MaximumWeight, weigher,
-            l0ExpireAfterWrite, meterRegistry, meterTags, ticker, executor, remoteTimeout,
-            generationRetention, maxRemoteValueBytes, UUID.randomUUID().toString()));
+            name,
+            tiers,
+            chosen,
+            defaultTierIndex,
+            promote,
+            store,
+            valueCodec,
+            keyCodec,
+            load,
+            bulkLoad,
+            absentTtl,
+            ttlJitter,
+            l0Enabled,
+            l0MaximumSize,
+            l0MaximumWeight,
+            weigher,
+            l0ExpireAfterWrite,
+            meterRegistry,
+            meterTags,
+            ticker,
+            executor,
+            remoteTimeout,
+            generationRetention,
+            maxRemoteValueBytes,
+            UUID.randomUUID().toString()));
   }
 
   private int indexOf(String setting, String tierName) {

@@ -33,7 +33,9 @@ public final class Tiers implements Iterable<Tier> {
     this.tiers = tiers;
   }
 
-  /** Returns the ready set: hot (under 1 h, TTL 60 s), warm (under 24 h, TTL 1 h), cold (TTL 24 h). */
+  /**
+   * Returns the ready set: hot (under 1 h, TTL 60 s), warm (under 24 h, TTL 1 h), cold (TTL 24 h).
+   */
   public static Tiers hotWarmCold() {
     return of(DEFAULT_HOT, DEFAULT_WARM, DEFAULT_COLD);
   }
@@ -67,13 +69,23 @@ public final class Tiers implements Iterable<Tier> {
       }
       if (tier.maxAge() == null && i < copy.size() - 1) {
         throw new IllegalArgumentException(
-            "tiers: only the last tier may have no maxAge, but '" + tier.name() + "' is followed by '"
-                + copy.get(i + 1).name() + "'");
+            "tiers: only the last tier may have no maxAge, but '"
+                + tier.name()
+                + "' is followed by '"
+                + copy.get(i + 1).name()
+                + "'");
       }
-      if (tier.maxAge() != null && previousAge != null && tier.maxAge().compareTo(previousAge) <= 0) {
+      if (tier.maxAge() != null
+          && previousAge != null
+          && tier.maxAge().compareTo(previousAge) <= 0) {
         throw new IllegalArgumentException(
-            "tiers out of order: maxAge of '" + tier.name() + "' (" + tier.maxAge()
-                + ") must exceed that of the tier before it (" + previousAge + ")");
+            "tiers out of order: maxAge of '"
+                + tier.name()
+                + "' ("
+                + tier.maxAge()
+                + ") must exceed that of the tier before it ("
+                + previousAge
+                + ")");
       }
       previousAge = tier.maxAge();
     }

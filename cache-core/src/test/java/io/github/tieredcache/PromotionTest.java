@@ -183,8 +183,12 @@ class PromotionTest {
     long second = Duration.ofSeconds(1).toNanos();
 
     assertThat(policy.target("k", 1, tiers, 0)).isEqualTo(NONE);
-    assertThat(policy.target("k", 1, tiers, 11 * second)).as("the window had closed").isEqualTo(NONE);
-    assertThat(policy.target("k", 1, tiers, 12 * second)).as("second hit in the new window").isZero();
+    assertThat(policy.target("k", 1, tiers, 11 * second))
+        .as("the window had closed")
+        .isEqualTo(NONE);
+    assertThat(policy.target("k", 1, tiers, 12 * second))
+        .as("second hit in the new window")
+        .isZero();
   }
 
   @Test

@@ -74,7 +74,11 @@ class TieredCacheTest {
   }
 
   private Lookup remote(String key) {
-    return store.read(Namespace.of("posts", List.of("hot", "warm", "cold")), key.getBytes(StandardCharsets.UTF_8)).join();
+    return store
+        .read(
+            Namespace.of("posts", List.of("hot", "warm", "cold")),
+            key.getBytes(StandardCharsets.UTF_8))
+        .join();
   }
 
   @Test
@@ -100,7 +104,9 @@ class TieredCacheTest {
     }
     started.await(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(5)).until(() -> loads.get() == 1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> cache.stats().tier("l0").orElseThrow().requests() == 100);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> cache.stats().tier("l0").orElseThrow().requests() == 100);
     release.countDown();
 
     for (Future<Post> caller : callers) {
@@ -135,7 +141,9 @@ class TieredCacheTest {
                 }
               }));
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> cache.stats().tier("l0").orElseThrow().requests() == 100);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> cache.stats().tier("l0").orElseThrow().requests() == 100);
     release.countDown();
 
     for (Future<Throwable> caller : callers) {
@@ -160,7 +168,9 @@ class TieredCacheTest {
             key -> {
               throw new IllegalArgumentException("no such post");
             });
-    assertThatThrownBy(future::join).hasCauseInstanceOf(IllegalArgumentException.class).hasRootCauseMessage("no such post");
+    assertThatThrownBy(future::join)
+        .hasCauseInstanceOf(IllegalArgumentException.class)
+        .hasRootCauseMessage("no such post");
   }
 
   @Test
@@ -185,7 +195,9 @@ class TieredCacheTest {
     assertThat(cache.get("p1", key -> null)).isEqualTo(post);
     CacheStats afterExpiry = cache.stats();
     assertThat(afterExpiry.tier("hot").orElseThrow().hits()).isEqualTo(1);
-    assertThat(afterExpiry.tier("warm").orElseThrow().hits()).as("the next read is a warm hit").isEqualTo(2);
+    assertThat(afterExpiry.tier("warm").orElseThrow().hits())
+        .as("the next read is a warm hit")
+        .isEqualTo(2);
     assertThat(afterExpiry.loads()).isEqualTo(1);
   }
 
@@ -204,7 +216,13 @@ class TieredCacheTest {
     ConcurrentLinkedQueue<Runnable> background = new ConcurrentLinkedQueue<>();
     Tier hot = Tier.named("hot").ttl(Duration.ofSeconds(60)).staleWindow(Duration.ofSeconds(30));
     TieredCache<String, Post> cache =
-        track(posts().tiers(Tiers.of(hot)).placement(Placement.fixed("hot")).l0Disabled().executor(background::add).build());
+        track(
+            posts()
+                .tiers(Tiers.of(hot))
+                .placement(Placement.fixed("hot"))
+                .l0Disabled()
+                .executor(background::add)
+                .build());
     Post v1 = postAged("p1", Duration.ofMinutes(1));
     Post v2 = new Post("p1", "edited", v1.createdAt());
     AtomicInteger loads = new AtomicInteger();
@@ -231,7 +249,13 @@ class TieredCacheTest {
     ConcurrentLinkedQueue<Runnable> background = new ConcurrentLinkedQueue<>();
     Tier hot = Tier.named("hot").ttl(Duration.ofSeconds(60)).staleWindow(Duration.ofSeconds(30));
     TieredCache<String, Post> cache =
-        track(posts().tiers(Tiers.of(hot)).placement(Placement.fixed("hot")).l0Disabled().executor(background::add).build());
+        track(
+            posts()
+                .tiers(Tiers.of(hot))
+                .placement(Placement.fixed("hot"))
+                .l0Disabled()
+                .executor(background::add)
+                .build());
     Post v1 = postAged("p1", Duration.ofMinutes(1));
     AtomicInteger loads = new AtomicInteger();
     Function<String, Post> loader =
@@ -256,7 +280,12 @@ class TieredCacheTest {
   void anL0EntryNeverOutlivesItsRemoteCopy() {
     Tier hot = Tier.named("hot").ttl(Duration.ofSeconds(10));
     TieredCache<String, Post> cache =
-        track(posts().tiers(Tiers.of(hot)).placement(Placement.fixed("hot")).l0ExpireAfterWrite(Duration.ofMinutes(5)).build());
+        track(
+            posts()
+                .tiers(Tiers.of(hot))
+                .placement(Placement.fixed("hot"))
+                .l0ExpireAfterWrite(Duration.ofMinutes(5))
+                .build());
     Post post = postAged("p1", Duration.ofMinutes(1));
     cache.put("p1", post);
     assertThat(cache.getIfPresent("p1")).isEqualTo(post);
@@ -271,7 +300,8 @@ class TieredCacheTest {
 
   @Test
   void anL0EntryExpiresAtTheL0BoundEvenWhenItsRemoteCopyLivesOn() {
-    TieredCache<String, Post> cache = track(posts().l0ExpireAfterWrite(Duration.ofSeconds(30)).build());
+    TieredCache<String, Post> cache =
+        track(posts().l0ExpireAfterWrite(Duration.ofSeconds(30)).build());
     Post post = postAged("p1", Duration.ofDays(2)); // cold: fresh for 24 h
     cache.put("p1", post);
     ticker.advance(Duration.ofSeconds(31));
@@ -287,7 +317,8 @@ class TieredCacheTest {
     TieredCache<String, Post> cache = track(posts().l0Disabled().build());
     Namespace ns = Namespace.of("posts", List.of("hot", "warm", "cold"));
     byte[] key = "p1".getBytes(StandardCharsets.UTF_8);
-    store.overwriteRaw(ns, key, 1, "not ours at all".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1));
+    store.overwriteRaw(
+        ns, key, 1, "not ours at all".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1));
     Post post = postAged("p1", Duration.ofHours(2));
 
     assertThat(cache.get("p1", k -> post)).isEqualTo(post);
@@ -297,7 +328,9 @@ class TieredCacheTest {
     assertThat(stats.loads()).isEqualTo(1);
     Lookup after = remote("p1");
     assertThat(after.tier()).isEqualTo(1);
-    assertThat(Envelope.parse(after.copy()).codecId()).as("the loaded value replaced the bad bytes").isEqualTo("json");
+    assertThat(Envelope.parse(after.copy()).codecId())
+        .as("the loaded value replaced the bad bytes")
+        .isEqualTo("json");
   }
 
   @Test
@@ -307,7 +340,8 @@ class TieredCacheTest {
     long far = System.currentTimeMillis() + 3_600_000;
     byte[] wrongShape =
         Envelope.wrap("json", false, far, far, "[1,2,3]".getBytes(StandardCharsets.UTF_8));
-    store.overwriteRaw(ns, "p1".getBytes(StandardCharsets.UTF_8), 0, wrongShape, Duration.ofHours(1));
+    store.overwriteRaw(
+        ns, "p1".getBytes(StandardCharsets.UTF_8), 0, wrongShape, Duration.ofHours(1));
 
     assertThat(cache.getIfPresent("p1")).isNull();
     assertThat(cache.stats().decodeErrors()).isEqualTo(1);
@@ -320,7 +354,8 @@ class TieredCacheTest {
     Namespace ns = Namespace.of("posts", List.of("hot", "warm", "cold"));
     long past = System.currentTimeMillis() - 1_000;
     byte[] outlived =
-        Envelope.wrap("json", false, past, past, "{\"id\":\"p1\"}".getBytes(StandardCharsets.UTF_8));
+        Envelope.wrap(
+            "json", false, past, past, "{\"id\":\"p1\"}".getBytes(StandardCharsets.UTF_8));
     store.overwriteRaw(ns, "p1".getBytes(StandardCharsets.UTF_8), 0, outlived, Duration.ofHours(1));
     Post post = postAged("p1", Duration.ofMinutes(5));
 
@@ -331,7 +366,9 @@ class TieredCacheTest {
     assertThat(stats.tier("hot").orElseThrow().misses()).isEqualTo(1);
     assertThat(stats.decodeErrors()).isZero();
     assertThat(stats.loads()).isEqualTo(1);
-    assertThat(Envelope.parse(remote("p1").copy()).freshUntil()).as("the load overwrote it").isGreaterThan(past);
+    assertThat(Envelope.parse(remote("p1").copy()).freshUntil())
+        .as("the load overwrote it")
+        .isGreaterThan(past);
   }
 
   @Test
@@ -357,8 +394,18 @@ class TieredCacheTest {
   void aNullResultIsNotCachedWithoutAnAbsentTtl() {
     TieredCache<String, Post> cache = track(posts().build());
     AtomicInteger loads = new AtomicInteger();
-    cache.get("ghost", key -> { loads.incrementAndGet(); return null; });
-    cache.get("ghost", key -> { loads.incrementAndGet(); return null; });
+    cache.get(
+        "ghost",
+        key -> {
+          loads.incrementAndGet();
+          return null;
+        });
+    cache.get(
+        "ghost",
+        key -> {
+          loads.incrementAndGet();
+          return null;
+        });
     assertThat(loads).hasValue(2);
     assertThat(remote("ghost").isHit()).isFalse();
   }
@@ -399,7 +446,15 @@ class TieredCacheTest {
     Post old = postAged("p1", Duration.ofMinutes(5));
     Post fresh = new Post("p1", "fresh", old.createdAt());
     Future<Post> slowRead =
-        threads.submit(() -> cache.get("p1", key -> { loading.countDown(); awaitLatch(release); return old; }));
+        threads.submit(
+            () ->
+                cache.get(
+                    "p1",
+                    key -> {
+                      loading.countDown();
+                      awaitLatch(release);
+                      return old;
+                    }));
     loading.await(5, TimeUnit.SECONDS);
 
     cache.invalidate("p1");
@@ -451,7 +506,9 @@ class TieredCacheTest {
     TieredCache<String, Post> cache = track(posts().build());
     Post post = postAged("p1", Duration.ofMinutes(5));
     cache.put("p1", post);
-    assertThat(cache.l0Size()).as("its own put message did not drop the entry it just filled").isEqualTo(1);
+    assertThat(cache.l0Size())
+        .as("its own put message did not drop the entry it just filled")
+        .isEqualTo(1);
   }
 
   @Test
@@ -548,7 +605,8 @@ class TieredCacheTest {
   void statsAndMetersCountEachTier() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     TieredCache<String, Post> cache = track(posts().meterRegistry(registry).build());
-    cache.get("p1", key -> postAged(key, Duration.ofHours(2))); // miss everywhere, load, place in warm
+    cache.get(
+        "p1", key -> postAged(key, Duration.ofHours(2))); // miss everywhere, load, place in warm
     cache.get("p1", key -> null); // l0 hit
 
     CacheStats stats = cache.stats();
@@ -559,31 +617,52 @@ class TieredCacheTest {
     assertThat(stats.loadSuccesses()).isEqualTo(1);
     assertThat(stats.puts()).isEqualTo(1);
 
-    assertThat(registry.get("cache.gets").tags("cache", "posts", "tier", "l0", "result", "hit").functionCounter().count())
+    assertThat(
+            registry
+                .get("cache.gets")
+                .tags("cache", "posts", "tier", "l0", "result", "hit")
+                .functionCounter()
+                .count())
         .isEqualTo(1.0);
-    assertThat(registry.get("cache.gets").tags("tier", "warm", "result", "miss").functionCounter().count()).isEqualTo(1.0);
-    assertThat(registry.get("cache.loads").tags("result", "success").functionTimer().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("cache.gets")
+                .tags("tier", "warm", "result", "miss")
+                .functionCounter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("cache.loads").tags("result", "success").functionTimer().count())
+        .isEqualTo(1.0);
     assertThat(registry.get("cache.size").tags("tier", "l0").gauge().value()).isEqualTo(1.0);
   }
 
   @Test
   void aCacheWithoutALoaderSaysSoByName() {
     TieredCache<String, Post> cache = track(posts().build());
-    assertThatThrownBy(() -> cache.get("p1")).isInstanceOf(IllegalStateException.class).hasMessageContaining("loader");
+    assertThatThrownBy(() -> cache.get("p1"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("loader");
   }
 
   @Test
   void nullKeysAndValuesAreRefusedByName() {
     TieredCache<String, Post> cache = track(posts().build());
-    assertThatThrownBy(() -> cache.get(null, k -> null)).isInstanceOf(NullPointerException.class).hasMessage("key");
-    assertThatThrownBy(() -> cache.put("k", null)).isInstanceOf(NullPointerException.class).hasMessage("value");
-    assertThatThrownBy(() -> cache.getIfPresent(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+    assertThatThrownBy(() -> cache.get(null, k -> null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThatThrownBy(() -> cache.put("k", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("value");
+    assertThatThrownBy(() -> cache.getIfPresent(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
   }
 
   @Test
   void tiersOnAnotherStoreAreReadToo() {
     InMemoryTierStore coldStore = new InMemoryTierStore(ticker);
-    Tiers tiers = Tiers.of(Tiers.DEFAULT_HOT, Tiers.DEFAULT_WARM, Tiers.DEFAULT_COLD.store(coldStore));
+    Tiers tiers =
+        Tiers.of(Tiers.DEFAULT_HOT, Tiers.DEFAULT_WARM, Tiers.DEFAULT_COLD.store(coldStore));
     TieredCache<String, Post> writer = track(posts().tiers(tiers).build());
     TieredCache<String, Post> reader = track(posts().tiers(tiers).l0Disabled().build());
     Post old = postAged("p1", Duration.ofDays(3));
@@ -618,20 +697,67 @@ class TieredCacheTest {
     }
 
     private <T> CompletableFuture<T> fail() {
-      return silent ? new CompletableFuture<>() : CompletableFuture.failedFuture(new IllegalStateException("redis down"));
+      return silent
+          ? new CompletableFuture<>()
+          : CompletableFuture.failedFuture(new IllegalStateException("redis down"));
     }
 
-    @Override public CompletableFuture<Lookup> read(Namespace n, byte[] k) { return fail(); }
-    @Override public CompletableFuture<List<Lookup>> readAll(Namespace n, List<byte[]> k) { return fail(); }
-    @Override public CompletableFuture<Boolean> writeIfGeneration(Namespace n, Write w) { return fail(); }
-    @Override public CompletableFuture<List<Boolean>> writeAllIfGeneration(Namespace n, List<Write> w) { return fail(); }
-    @Override public CompletableFuture<Boolean> promote(Namespace n, Write w) { return fail(); }
-    @Override public CompletableFuture<Void> put(Namespace n, Write w) { return fail(); }
-    @Override public CompletableFuture<Void> remove(Namespace n, byte[] k) { return fail(); }
-    @Override public CompletableFuture<Void> removeAll(Namespace n, List<byte[]> k) { return fail(); }
-    @Override public CompletableFuture<Void> clear(Namespace n) { return fail(); }
-    @Override public CompletableFuture<Void> publish(Namespace n, io.github.tieredcache.spi.Invalidation m) { return fail(); }
-    @Override public AutoCloseable subscribe(Namespace n, io.github.tieredcache.spi.InvalidationListener l) { return () -> {}; }
-    @Override public void close() {}
+    @Override
+    public CompletableFuture<Lookup> read(Namespace n, byte[] k) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<List<Lookup>> readAll(Namespace n, List<byte[]> k) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> writeIfGeneration(Namespace n, Write w) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<List<Boolean>> writeAllIfGeneration(Namespace n, List<Write> w) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> promote(Namespace n, Write w) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<Void> put(Namespace n, Write w) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(Namespace n, byte[] k) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<Void> removeAll(Namespace n, List<byte[]> k) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<Void> clear(Namespace n) {
+      return fail();
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(Namespace n, io.github.tieredcache.spi.Invalidation m) {
+      return fail();
+    }
+
+    @Override
+    public AutoCloseable subscribe(Namespace n, io.github.tieredcache.spi.InvalidationListener l) {
+      return () -> {};
+    }
+
+    @Override
+    public void close() {}
   }
 }

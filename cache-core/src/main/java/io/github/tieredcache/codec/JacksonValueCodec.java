@@ -49,19 +49,25 @@ public final class JacksonValueCodec<V> implements ValueCodec<V> {
   /** Returns a codec for {@code type} with the default mapper. */
   public static <V> JacksonValueCodec<V> of(Class<V> type) {
     ObjectMapper mapper = defaultMapper();
-    return new JacksonValueCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
+    return new JacksonValueCodec<>(
+        mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
   }
 
-  /** Returns a codec for a generic {@code type}, such as {@code List<Post>}, with the default mapper. */
+  /**
+   * Returns a codec for a generic {@code type}, such as {@code List<Post>}, with the default
+   * mapper.
+   */
   public static <V> JacksonValueCodec<V> of(TypeReference<V> type) {
     ObjectMapper mapper = defaultMapper();
-    return new JacksonValueCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
+    return new JacksonValueCodec<>(
+        mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
   }
 
   /** Returns a codec for {@code type} with the caller's {@code mapper}. */
   public static <V> JacksonValueCodec<V> of(ObjectMapper mapper, Class<V> type) {
     Objects.requireNonNull(mapper, "mapper");
-    return new JacksonValueCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
+    return new JacksonValueCodec<>(
+        mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
   }
 
   /** Returns a codec for {@code type} with the caller's {@code mapper}. */

@@ -47,7 +47,8 @@ public interface KeyCodec<K> {
    * Keys written as text by {@code toText} and read back by {@code fromText}; the two must be
    * inverse.
    */
-  static <K> KeyCodec<K> of(Function<? super K, String> toText, Function<String, ? extends K> fromText) {
+  static <K> KeyCodec<K> of(
+      Function<? super K, String> toText, Function<String, ? extends K> fromText) {
     Objects.requireNonNull(toText, "toText");
     Objects.requireNonNull(fromText, "fromText");
     return new KeyCodec<>() {

@@ -65,10 +65,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Remote: every load writes with {@link TierStore#writeIfGeneration} at the generation its
  *       read saw; {@code put}, {@code invalidate} and {@code invalidateAll} advance it first, so a
  *       load that started earlier cannot write its older value afterwards.
- *   <li>L0: an L0 fill checks, inside {@code compute} on the key, that the key's invalidation stripe
- *       in {@link #stripes} has not moved since the read began; an invalidation moves the stripe
- *       and then removes the key (also inside the map's lock). Either the fill lands first and the
- *       removal removes it, or the fill sees the moved stripe and gives up.
+ *   <li>L0: an L0 fill checks, inside {@code compute} on the key, that the key's invalidation
+ *       stripe in {@link #stripes} has not moved since the read began; an invalidation moves the
+ *       stripe and then removes the key (also inside the map's lock). Either the fill lands first
+ *       and the removal removes it, or the fill sees the moved stripe and gives up.
  *   <li>Single flight: an invalidation detaches the key's in-flight read, so a caller arriving
  *       after {@code invalidate} returns starts a new read rather than joining one that began
  *       before it.
@@ -139,9 +139,16 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
 
   /** A copy that decoded: fresh or stale, with the instant it stops being fresh. */
   private record Found(
-      Object value, boolean stale, long freshUntil, int tier, byte[] copy, @Nullable Envelope envelope) {}
+      Object value,
+      boolean stale,
+      long freshUntil,
+      int tier,
+      byte[] copy,
+      @Nullable Envelope envelope) {}
 
-  /** No usable copy: none held, or one past its servable-until that the store has not dropped yet. */
+  /**
+   * No usable copy: none held, or one past its servable-until that the store has not dropped yet.
+   */
   private static final Found MISS = new Found(NOT_FOUND, false, 0, -1, new byte[0], null);
 
   /** The copy did not decode and has been removed, which moved the key's generation. */
@@ -164,7 +171,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   private final int[] indexInGroup;
 
   private final @Nullable Cache<K, L0Entry> l0;
-  private final ConcurrentHashMap<K, CompletableFuture<Object>> inflight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<K, CompletableFuture<Object>> inflight =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<K, Boolean> refreshing = new ConcurrentHashMap<>();
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
 
@@ -184,7 +192,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     this.remoteTimeoutNanos = settings.remoteTimeout().toNanos();
     this.l0BoundNanos = settings.l0ExpireAfterWrite().toNanos();
     this.systemTicker = ticker == Ticker.systemTicker();
-    this.wallOffsetMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(ticker.read());
+    this.wallOffsetMillis =
+        System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(ticker.read());
 
     // Group tiers by store, keeping each group's tiers hottest first.
     Map<TierStore, List<Integer>> byStore = new IdentityHashMap<>();
@@ -211,7 +220,9 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
         groupOfTier[tier] = g;
         indexInGroup[tier] = j;
       }
-      groups[g] = new Group(order.get(g), new Namespace(name, names, settings.generationRetention()), indexes);
+      groups[g] =
+          new Group(
+              order.get(g), new Namespace(name, names, settings.generationRetention()), indexes);
     }
 
     this.l0 = settings.l0Enabled() ? buildL0(settings) : null;
@@ -219,7 +230,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     this.remoteLatency =
         settings.meterRegistry() == null
             ? null
-            : CacheMetrics.bind(settings.meterRegistry(), stats, this::l0Size, settings.meterTags());
+            : CacheMetrics.bind(
+                settings.meterRegistry(), stats, this::l0Size, settings.meterTags());
     this.subscription = groups[0].store().subscribe(groups[0].namespace(), new Listener());
   }
 
@@ -249,12 +261,14 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               }
 
               @Override
-              public long expireAfterUpdate(Object key, Object entry, long currentTime, long currentDuration) {
+              public long expireAfterUpdate(
+                  Object key, Object entry, long currentTime, long currentDuration) {
                 return Math.max(0, ((L0Entry) entry).expiresAt() - currentTime);
               }
 
               @Override
-              public long expireAfterRead(Object key, Object entry, long currentTime, long currentDuration) {
+              public long expireAfterRead(
+                  Object key, Object entry, long currentTime, long currentDuration) {
                 return currentDuration;
               }
             })
@@ -308,7 +322,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   }
 
   @Override
-  public CompletableFuture<@Nullable V> getAsync(K key, Function<? super K, ? extends @Nullable V> loader) {
+  public CompletableFuture<@Nullable V> getAsync(
+      K key, Function<? super K, ? extends @Nullable V> loader) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(loader, "loader");
     L0Entry hit = l0Hit(key);
@@ -383,7 +398,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   }
 
   /** The leader's work for an asynchronous get; the loader runs on the executor. */
-  private CompletableFuture<Object> leadAsync(K key, Function<? super K, ? extends @Nullable V> loader) {
+  private CompletableFuture<Object> leadAsync(
+      K key, Function<? super K, ? extends @Nullable V> loader) {
     long seen = stripe(key);
     byte[] encoded;
     try {
@@ -402,15 +418,20 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
                                 served(key, encoded, read, found, loader, seen));
                           }
                           CompletableFuture<RemoteRead> fresh =
-                              found == REMOVED ? remoteRead(encoded) : CompletableFuture.completedFuture(read);
+                              found == REMOVED
+                                  ? remoteRead(encoded)
+                                  : CompletableFuture.completedFuture(read);
                           return fresh.thenCompose(
                               current ->
                                   CompletableFuture.supplyAsync(() -> load(key, loader), executor)
-                                      .thenCompose(value -> store(key, encoded, value, current, seen)));
+                                      .thenCompose(
+                                          value -> store(key, encoded, value, current, seen)));
                         }));
   }
 
-  /** A remote read with no loading: completes with the value, {@link #ABSENT} or {@link #NOT_FOUND}. */
+  /**
+   * A remote read with no loading: completes with the value, {@link #ABSENT} or {@link #NOT_FOUND}.
+   */
   private CompletableFuture<Object> lookupOnly(K key) {
     long seen = stripe(key);
     byte[] encoded = keyCodec.encode(key);
@@ -426,9 +447,15 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
                                 : served(key, encoded, read, found, loader, seen)));
   }
 
-  /** Returns a found copy's value: fresh ones fill the L0 and may be promoted, stale ones refresh. */
+  /**
+   * Returns a found copy's value: fresh ones fill the L0 and may be promoted, stale ones refresh.
+   */
   private Object served(
-      K key, byte[] encoded, RemoteRead read, Found found, @Nullable Function<? super K, ? extends @Nullable V> loader,
+      K key,
+      byte[] encoded,
+      RemoteRead read,
+      Found found,
+      @Nullable Function<? super K, ? extends @Nullable V> loader,
       long seen) {
     if (found.stale()) {
       if (loader != null) {
@@ -442,8 +469,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   }
 
   /**
-   * Reads the key's copy: the decoded copy, {@link #MISS}, or {@link #REMOVED} when the copy did not
-   * decode and was removed (counted).
+   * Reads the key's copy: the decoded copy, {@link #MISS}, or {@link #REMOVED} when the copy did
+   * not decode and was removed (counted).
    */
   private CompletableFuture<Found> decodeOrRemove(byte[] encoded, RemoteRead read) {
     Found found = decode(read);
@@ -473,18 +500,24 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       Envelope envelope = Envelope.parse(copy);
       if (!envelope.codecId().equals(valueCodec.id())) {
         throw new IllegalArgumentException(
-            "copy written by codec '" + envelope.codecId() + "', this cache reads '" + valueCodec.id() + "'");
+            "copy written by codec '"
+                + envelope.codecId()
+                + "', this cache reads '"
+                + valueCodec.id()
+                + "'");
       }
       Object value =
           envelope.absent()
               ? ABSENT
               : Objects.requireNonNull(
-                  valueCodec.decode(copy, envelope.payloadOffset(), envelope.payloadLength(copy)), "decoded value");
+                  valueCodec.decode(copy, envelope.payloadOffset(), envelope.payloadLength(copy)),
+                  "decoded value");
       long now = wallMillis();
       if (now >= envelope.servableUntil()) {
         return MISS;
       }
-      return new Found(value, now >= envelope.freshUntil(), envelope.freshUntil(), read.tier(), copy, envelope);
+      return new Found(
+          value, now >= envelope.freshUntil(), envelope.freshUntil(), read.tier(), copy, envelope);
     } catch (RuntimeException e) {
       stats.decodeError();
       log.debug("cache '{}': a stored copy did not decode and is treated as a miss", name, e);
@@ -509,11 +542,21 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     long freshUntil = now + jitter(target.ttl()).toMillis();
     Envelope source = Objects.requireNonNull(found.envelope());
     byte[] payload = Arrays.copyOfRange(found.copy(), source.payloadOffset(), found.copy().length);
-    byte[] copy = Envelope.wrap(valueCodec.id(), source.absent(), freshUntil,
-        freshUntil + target.staleWindow().toMillis(), payload);
+    byte[] copy =
+        Envelope.wrap(
+            valueCodec.id(),
+            source.absent(),
+            freshUntil,
+            freshUntil + target.staleWindow().toMillis(),
+            payload);
     int group = groupOfTier[to];
-    Write write = new Write(encoded, indexInGroup[to], copy, servableTtl(target, freshUntil - now),
-        read.generations()[group]);
+    Write write =
+        new Write(
+            encoded,
+            indexInGroup[to],
+            copy,
+            servableTtl(target, freshUntil - now),
+            read.generations()[group]);
     Group g = groups[group];
     timed(g.store().promote(g.namespace(), write))
         .whenComplete(
@@ -526,7 +569,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
             });
   }
 
-  private void refresh(K key, byte[] encoded, Function<? super K, ? extends @Nullable V> loader, RemoteRead read) {
+  private void refresh(
+      K key, byte[] encoded, Function<? super K, ? extends @Nullable V> loader, RemoteRead read) {
     if (refreshing.putIfAbsent(key, Boolean.TRUE) != null) {
       return;
     }
@@ -538,7 +582,10 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               Object value = load(key, loader);
               join(store(key, encoded, value, read, seen));
             } catch (Throwable t) {
-              log.debug("cache '{}': a background refresh failed; the stale copy stays until its window ends", name, t);
+              log.debug(
+                  "cache '{}': a background refresh failed; the stale copy stays until its window ends",
+                  name,
+                  t);
             } finally {
               refreshing.remove(key);
             }
@@ -656,20 +703,24 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
                 } else {
                   if (f == null) {
                     undecodable.add(encoded.get(i));
-                    reads.set(i, new RemoteRead(-1, null, null)); // generation moves: write nothing remotely
+                    reads.set(
+                        i,
+                        new RemoteRead(-1, null, null)); // generation moves: write nothing remotely
                   }
                   misses.add(i);
                 }
               }
               if (!undecodable.isEmpty()) {
                 for (Group g : groups) {
-                  timed(g.store().removeAll(g.namespace(), undecodable)).exceptionally(this::remoteFailed);
+                  timed(g.store().removeAll(g.namespace(), undecodable))
+                      .exceptionally(this::remoteFailed);
                 }
               }
               if (misses.isEmpty()) {
                 return CompletableFuture.completedFuture(results);
               }
-              return loadMany(keys, encoded, reads, misses, seen, results).thenApply(done -> results);
+              return loadMany(keys, encoded, reads, misses, seen, results)
+                  .thenApply(done -> results);
             });
   }
 
@@ -740,7 +791,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
    * Writes a loaded value (or absence) to its tier at the generation its read saw, then fills the
    * L0. Completes with the value; never fails.
    */
-  private CompletableFuture<Object> store(K key, byte[] encoded, Object value, RemoteRead read, long seen) {
+  private CompletableFuture<Object> store(
+      K key, byte[] encoded, Object value, RemoteRead read, long seen) {
     if (value == ABSENT && settings.absentTtl() == null) {
       return CompletableFuture.completedFuture(value);
     }
@@ -748,7 +800,10 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     try {
       placed = place(key, value);
     } catch (RuntimeException e) {
-      log.warn("cache '{}': could not place or encode a loaded value; it is returned but not cached", name, e);
+      log.warn(
+          "cache '{}': could not place or encode a loaded value; it is returned but not cached",
+          name,
+          e);
       return CompletableFuture.completedFuture(value);
     }
     if (read.failed() || placed.copy() == null) {
@@ -758,7 +813,12 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     int group = groupOfTier[placed.tier()];
     Group g = groups[group];
     Write write =
-        new Write(encoded, indexInGroup[placed.tier()], placed.copy(), placed.ttl(), read.generations()[group]);
+        new Write(
+            encoded,
+            indexInGroup[placed.tier()],
+            placed.copy(),
+            placed.ttl(),
+            read.generations()[group]);
     return timed(g.store().writeIfGeneration(g.namespace(), write))
         .handle(
             (written, error) -> {
@@ -790,7 +850,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     V v = (V) value;
     int tier = settings.placement().place(key, v, tiers, Instant.ofEpochMilli(now));
     if (tier < 0 || tier >= tiers.size()) {
-      throw new IllegalStateException("placement returned tier " + tier + ", not one of " + tiers.names());
+      throw new IllegalStateException(
+          "placement returned tier " + tier + ", not one of " + tiers.names());
     }
     Tier t = tiers.get(tier);
     Duration fresh = jitter(t.ttl());
@@ -799,12 +860,18 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     if (payload.length > settings.maxRemoteValueBytes()) {
       stats.oversizedValue();
       if (oversizedWarned.compareAndSet(false, true)) {
-        log.warn("cache '{}': a value of {} bytes exceeds maxRemoteValueBytes ({}); such values stay in the L0 only"
-            + " (logged once)", name, payload.length, settings.maxRemoteValueBytes());
+        log.warn(
+            "cache '{}': a value of {} bytes exceeds maxRemoteValueBytes ({}); such values stay in the L0 only"
+                + " (logged once)",
+            name,
+            payload.length,
+            settings.maxRemoteValueBytes());
       }
       return new Placed(tier, null, fresh, freshUntil);
     }
-    byte[] copy = Envelope.wrap(valueCodec.id(), false, freshUntil, freshUntil + t.staleWindow().toMillis(), payload);
+    byte[] copy =
+        Envelope.wrap(
+            valueCodec.id(), false, freshUntil, freshUntil + t.staleWindow().toMillis(), payload);
     return new Placed(tier, copy, servableTtl(t, fresh.toMillis()), freshUntil);
   }
 
@@ -824,7 +891,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     for (int g = 0; g < groups.length; g++) {
       Group group = groups[g];
       if (g == target && placed.copy() != null) {
-        Write write = new Write(encoded, indexInGroup[placed.tier()], placed.copy(), placed.ttl(), 0);
+        Write write =
+            new Write(encoded, indexInGroup[placed.tier()], placed.copy(), placed.ttl(), 0);
         remote.add(timed(group.store().put(group.namespace(), write)).thenRun(stats::put));
       } else {
         remote.add(timed(group.store().remove(group.namespace(), encoded)));
@@ -949,7 +1017,9 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     if (groups.length == 1) {
       Group g = groups[0];
       return guarded(() -> g.store().read(g.namespace(), encoded))
-          .handle((lookup, error) -> error != null ? failedRead(error) : combine(new Lookup[] {lookup}));
+          .handle(
+              (lookup, error) ->
+                  error != null ? failedRead(error) : combine(new Lookup[] {lookup}));
     }
     @SuppressWarnings("unchecked")
     CompletableFuture<Lookup>[] lookups = new CompletableFuture[groups.length];
@@ -1034,7 +1104,8 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   }
 
   private <T> CompletableFuture<T> timed(CompletableFuture<T> future) {
-    CompletableFuture<T> bounded = future.copy().orTimeout(remoteTimeoutNanos, TimeUnit.NANOSECONDS);
+    CompletableFuture<T> bounded =
+        future.copy().orTimeout(remoteTimeoutNanos, TimeUnit.NANOSECONDS);
     if (remoteLatency != null) {
       long start = System.nanoTime();
       Timer timer = remoteLatency;
@@ -1077,7 +1148,9 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     return Duration.ofMillis(Math.max(1, millis - cut));
   }
 
-  /** The store-side lifetime of a copy: fresh for {@code freshMillis}, then stale for the window. */
+  /**
+   * The store-side lifetime of a copy: fresh for {@code freshMillis}, then stale for the window.
+   */
   private static Duration servableTtl(Tier tier, long freshMillis) {
     return Duration.ofMillis(Math.max(1, freshMillis)).plus(tier.staleWindow());
   }
@@ -1086,7 +1159,9 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     Function<K, V> loader = settings.loader();
     if (loader == null) {
       throw new IllegalStateException(
-          "cache '" + name + "' has no loader: set TieredCacheBuilder.loader(...) or call get(key, loader)");
+          "cache '"
+              + name
+              + "' has no loader: set TieredCacheBuilder.loader(...) or call get(key, loader)");
     }
     return loader;
   }
@@ -1155,7 +1230,13 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
 
   @Override
   public String toString() {
-    return "TieredCache[" + name + ", tiers=" + tiers.names() + ", l0=" + (l0 == null ? "off" : l0Size()) + "]";
+    return "TieredCache["
+        + name
+        + ", tiers="
+        + tiers.names()
+        + ", l0="
+        + (l0 == null ? "off" : l0Size())
+        + "]";
   }
 
   /** Drops keys named by other instances' messages; clears the L0 after every (re)subscribe. */
@@ -1173,7 +1254,10 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       try {
         key = keyCodec.decode(Objects.requireNonNull(message.key()));
       } catch (RuntimeException e) {
-        log.warn("cache '{}': an invalidation named a key that does not decode; clearing the L0", name, e);
+        log.warn(
+            "cache '{}': an invalidation named a key that does not decode; clearing the L0",
+            name,
+            e);
         clearLocally();
         return;
       }

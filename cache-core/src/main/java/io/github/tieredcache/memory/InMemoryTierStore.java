@@ -45,7 +45,9 @@ public final class InMemoryTierStore implements TierStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong updates = new AtomicLong();
 
-  /** Every this many updates, a cache's expired records are swept, so untouched keys do not pile up. */
+  /**
+   * Every this many updates, a cache's expired records are swept, so untouched keys do not pile up.
+   */
   private static final int SWEEP_EVERY = 4096;
 
   /** Creates a store whose copies expire by the system clock. */
@@ -200,7 +202,9 @@ public final class InMemoryTierStore implements TierStore {
   /** Returns how many keys of the namespace hold a servable copy in any tier (for tests). */
   public long size(Namespace namespace) {
     long now = ticker.read();
-    return state(namespace).keys.values().stream().filter(record -> record.hottest(now) >= 0).count();
+    return state(namespace).keys.values().stream()
+        .filter(record -> record.hottest(now) >= 0)
+        .count();
   }
 
   /** Returns how many key records the namespace holds, expired ones not yet swept included. */
@@ -215,9 +219,7 @@ public final class InMemoryTierStore implements TierStore {
   public void overwriteRaw(Namespace namespace, byte[] key, int tier, byte[] bytes, Duration ttl) {
     checkTier(namespace, tier);
     update(
-        namespace,
-        key,
-        record -> record.withCopy(tier, bytes.clone(), expiry(ticker.read(), ttl)));
+        namespace, key, record -> record.withCopy(tier, bytes.clone(), expiry(ticker.read(), ttl)));
   }
 
   private Lookup lookup(Namespace namespace, byte[] key) {
@@ -315,8 +317,7 @@ public final class InMemoryTierStore implements TierStore {
 
   private static void checkTier(Namespace namespace, int tier) {
     if (tier >= namespace.tiers().size()) {
-      throw new IllegalArgumentException(
-          "tier " + tier + " is not a tier of " + namespace.tiers());
+      throw new IllegalArgumentException("tier " + tier + " is not a tier of " + namespace.tiers());
     }
   }
 

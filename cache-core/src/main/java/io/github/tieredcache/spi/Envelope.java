@@ -23,8 +23,7 @@ import java.util.Objects;
  * @param codecId the id of the value codec that wrote the payload
  * @param absent whether the copy records an absent value (its payload is empty)
  * @param freshUntil the epoch millisecond the copy stops being fresh
- * @param servableUntil the epoch millisecond the copy stops being servable (at or after
- *     freshUntil)
+ * @param servableUntil the epoch millisecond the copy stops being servable (at or after freshUntil)
  * @param payloadOffset where the payload starts in the parsed bytes
  */
 public record Envelope(
@@ -41,7 +40,9 @@ public record Envelope(
   /** Returns the bytes of a copy: the envelope followed by {@code payload}. */
   public static byte[] wrap(
       String codecId, boolean absent, long freshUntil, long servableUntil, byte[] payload) {
-    if (codecId.isEmpty() || codecId.length() > 255 || !codecId.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+    if (codecId.isEmpty()
+        || codecId.length() > 255
+        || !codecId.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
       throw new IllegalArgumentException(
           "codecId must have 1 to 255 printable US-ASCII characters: '" + codecId + "'");
     }

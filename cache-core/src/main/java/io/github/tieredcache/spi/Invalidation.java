@@ -99,6 +99,10 @@ public record Invalidation(String origin, byte @Nullable [] key) {
 
   @Override
   public String toString() {
-    return "Invalidation[origin=" + origin + ", key=" + (key == null ? "*" : key.length + " bytes") + "]";
+    return "Invalidation[origin="
+        + origin
+        + ", key="
+        + (key == null ? "*" : key.length + " bytes")
+        + "]";
   }
 }

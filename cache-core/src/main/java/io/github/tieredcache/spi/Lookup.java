@@ -9,13 +9,13 @@ import org.jspecify.annotations.Nullable;
  * <p>The copy is the bytes exactly as written, envelope included; the cache, not the store, reads
  * the envelope (see {@link Envelope}) to learn when the copy stops being fresh and servable.
  *
- * @param tier the index (in {@link Namespace#tiers()}) of the tier the copy came from, or {@code -1}
- *     when no tier holds the key
+ * @param tier the index (in {@link Namespace#tiers()}) of the tier the copy came from, or {@code
+ *     -1} when no tier holds the key
  * @param copy the stored bytes, or {@code null} when no tier holds the key
  * @param generation the key's generation: an opaque token that only {@link
- *     TierStore#writeIfGeneration} and {@link TierStore#promote} compare for equality ({@code 0} for a
- *     key of a never-cleared cache that has no generation recorded; a store may fold more into it,
- *     such as the cache's epoch)
+ *     TierStore#writeIfGeneration} and {@link TierStore#promote} compare for equality ({@code 0}
+ *     for a key of a never-cleared cache that has no generation recorded; a store may fold more
+ *     into it, such as the cache's epoch)
  */
 public record Lookup(int tier, byte @Nullable [] copy, long generation) {
 

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * <em>generation</em>: a number that {@link #put} and {@link #remove} advance, so that a load that
  * read generation {@code g} can write its value with {@link #writeIfGeneration} only while no
  * invalidation or put happened since. A generation need only live for {@link
- * Namespace#generationRetention()} after it last advanced; once it has expired, it reads as
- * {@code 0} again.
+ * Namespace#generationRetention()} after it last advanced; once it has expired, it reads as {@code
+ * 0} again.
  *
  * <p>Every operation is asynchronous and never blocks the caller; a failure completes the returned
  * future exceptionally and the cache treats it as a miss (reads) or retries it later (writes). Two
@@ -50,8 +50,8 @@ public interface TierStore extends AutoCloseable {
   CompletableFuture<Boolean> promote(Namespace namespace, Write write);
 
   /**
-   * Writes {@code write.copy()} into its tier unconditionally, removes the key's copies in the other
-   * tiers, and advances the key's generation; {@code write.expectedGeneration()} is ignored.
+   * Writes {@code write.copy()} into its tier unconditionally, removes the key's copies in the
+   * other tiers, and advances the key's generation; {@code write.expectedGeneration()} is ignored.
    */
   CompletableFuture<Void> put(Namespace namespace, Write write);
 

@@ -19,9 +19,9 @@ import java.util.Optional;
  * @param decodeErrors stored copies that did not decode and were treated as misses
  * @param remoteErrors remote operations that failed or timed out
  * @param oversized values not stored remotely because they exceeded the size bound
- * @param coalesced reads that missed the L0 and waited for a concurrent read of the same key (single
- *     flight) instead of asking the remote tiers and the loader themselves; with the tiers' hits and
- *     the loads they account for every request
+ * @param coalesced reads that missed the L0 and waited for a concurrent read of the same key
+ *     (single flight) instead of asking the remote tiers and the loader themselves; with the tiers'
+ *     hits and the loads they account for every request
  */
 public record CacheStats(
     String cacheName,
@@ -52,7 +52,10 @@ public record CacheStats(
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "no tier named '" + name + "' in " + tiers.stream().map(TierStats::tier).toList()));
+                    "no tier named '"
+                        + name
+                        + "' in "
+                        + tiers.stream().map(TierStats::tier).toList()));
   }
 
   /** Returns the number of loader calls. */

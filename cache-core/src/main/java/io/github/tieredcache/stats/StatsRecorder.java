@@ -177,7 +177,9 @@ public final class StatsRecorder {
     return oversized.sum();
   }
 
-  /** Returns every read: each one either hit or missed the L0 (with the L0 off, every read misses). */
+  /**
+   * Returns every read: each one either hit or missed the L0 (with the L0 off, every read misses).
+   */
   public long requests() {
     return hits(0) + misses(0);
   }

@@ -231,7 +231,10 @@ class JacksonValueCodecTest {
   @Test
   void trailingBytesAfterTheValueAreADecodeError() {
     JacksonValueCodec<Post> codec = JacksonValueCodec.of(Post.class);
-    byte[] bytes = "{\"id\":1,\"title\":\"t\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"tags\":[]}xyz".getBytes(UTF_8);
-    assertThatThrownBy(() -> codec.decode(bytes, 0, bytes.length)).isInstanceOf(RuntimeException.class);
+    byte[] bytes =
+        "{\"id\":1,\"title\":\"t\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"tags\":[]}xyz"
+            .getBytes(UTF_8);
+    assertThatThrownBy(() -> codec.decode(bytes, 0, bytes.length))
+        .isInstanceOf(RuntimeException.class);
   }
 }

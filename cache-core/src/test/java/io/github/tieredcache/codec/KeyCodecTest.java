@@ -122,7 +122,9 @@ class KeyCodecTest {
   @Test
   void keysWithAnUnpairedSurrogateAreRefusedRatherThanSharingAnotherKeysBytes() {
     KeyCodec<String> codec = KeyCodec.string();
-    assertThatIllegalArgumentException().isThrownBy(() -> codec.encode("a\uD800")).withMessageContaining("key");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> codec.encode("a\uD800"))
+        .withMessageContaining("key");
     assertThat(codec.encode("a?")).isEqualTo("a?".getBytes(UTF_8));
   }
 }

@@ -1,11 +1,11 @@
 package io.github.tieredcache.memory;
 
-import io.github.tieredcache.FakeTicker;
-import io.github.tieredcache.spi.TierStore;
-import io.github.tieredcache.spi.TierStoreContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tieredcache.FakeTicker;
 import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spi.TierStore;
+import io.github.tieredcache.spi.TierStoreContract;
 import io.github.tieredcache.spi.Write;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

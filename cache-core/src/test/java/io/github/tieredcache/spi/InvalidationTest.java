@@ -127,7 +127,9 @@ class InvalidationTest {
   @Test
   void decodeRefusesALengthLargerThanTheMessageWithoutAllocatingIt() {
     byte[] hostile = {1, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0};
-    assertThatIllegalArgumentException().isThrownBy(() -> Invalidation.decode(hostile)).withMessageContaining("length");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> Invalidation.decode(hostile))
+        .withMessageContaining("length");
   }
 
   @Test

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link TierStore} guarantees. A store's tests extend this class and say how to
- * make a store and how to let time pass; each test uses namespaces of its own, so a shared server
- * is fine.
+ * The behaviour every {@link TierStore} guarantees. A store's tests extend this class and say how
+ * to make a store and how to let time pass; each test uses namespaces of its own, so a shared
+ * server is fine.
  *
  * <p>Time: {@link #elapse(Duration)} makes at least that much time pass for the store (a fake
  * ticker advances; a real server does nothing there), and expiry is then asserted with Awaitility,
@@ -89,7 +89,8 @@ public abstract class TierStoreContract {
   void conditionalWriteAtTheReadGenerationIsReadBackFromItsTier() {
     Namespace ns = hotWarmCold();
     long generation = read(ns, "k").generation();
-    assertThat(store.writeIfGeneration(ns, write("k", 2, "cold copy", LONG, generation)).join()).isTrue();
+    assertThat(store.writeIfGeneration(ns, write("k", 2, "cold copy", LONG, generation)).join())
+        .isTrue();
 
     Lookup lookup = read(ns, "k");
     assertThat(lookup.tier()).isEqualTo(2);
@@ -137,7 +138,8 @@ public abstract class TierStoreContract {
     long seen = read(ns, "k").generation();
     store.remove(ns, bytes("k")).join();
 
-    assertThat(store.writeIfGeneration(ns, write("k", 0, "stale load", LONG, seen)).join()).isFalse();
+    assertThat(store.writeIfGeneration(ns, write("k", 0, "stale load", LONG, seen)).join())
+        .isFalse();
     assertThat(read(ns, "k").isHit()).isFalse();
   }
 
@@ -153,7 +155,8 @@ public abstract class TierStoreContract {
     assertThat(lookup.tier()).isEqualTo(2);
     assertThat(lookup.copy()).isEqualTo(bytes("new cold"));
     assertThat(lookup.generation()).isNotEqualTo(seen);
-    assertThat(store.writeIfGeneration(ns, write("k", 0, "stale load", LONG, seen)).join()).isFalse();
+    assertThat(store.writeIfGeneration(ns, write("k", 0, "stale load", LONG, seen)).join())
+        .isFalse();
     assertThat(read(ns, "k").copy()).isEqualTo(bytes("new cold"));
   }
 
@@ -201,13 +204,16 @@ public abstract class TierStoreContract {
 
   @Test
   void aGenerationLivesAsLongAsTheRetentionAndThenReadsAsZero() {
-    Namespace ns = new Namespace("contract-" + UUID.randomUUID(), List.of("hot"), Duration.ofMillis(300));
+    Namespace ns =
+        new Namespace("contract-" + UUID.randomUUID(), List.of("hot"), Duration.ofMillis(300));
     store.remove(ns, bytes("k")).join();
     assertThat(read(ns, "k").generation()).isNotZero();
 
     elapse(Duration.ofMillis(400));
 
-    await().atMost(expiryPatience()).untilAsserted(() -> assertThat(read(ns, "k").generation()).isZero());
+    await()
+        .atMost(expiryPatience())
+        .untilAsserted(() -> assertThat(read(ns, "k").generation()).isZero());
   }
 
   @Test
@@ -291,7 +297,10 @@ public abstract class TierStoreContract {
     store.clear(ns).join();
 
     assertThat(store.writeIfGeneration(ns, write("k", 1, "stale", LONG, seen)).join()).isFalse();
-    assertThat(store.writeIfGeneration(ns, write("never-written", 1, "stale", LONG, seenAbsent)).join())
+    assertThat(
+            store
+                .writeIfGeneration(ns, write("never-written", 1, "stale", LONG, seenAbsent))
+                .join())
         .isFalse();
     assertThat(read(ns, "k").isHit()).isFalse();
     assertThat(read(ns, "never-written").isHit()).isFalse();
@@ -313,8 +322,20 @@ public abstract class TierStoreContract {
     Namespace ns = hotWarmCold();
     List<String> keys =
         List.of(
-            "{tag}", "}{", "a*b", "a:b:c", "with space", "new\nline", "ünïcødé-ключ-鍵", "", "{", "}",
-            "{}:{}", "*", "\u0000nul", "emoji-\uD83D\uDE00");
+            "{tag}",
+            "}{",
+            "a*b",
+            "a:b:c",
+            "with space",
+            "new\nline",
+            "ünïcødé-ключ-鍵",
+            "",
+            "{",
+            "}",
+            "{}:{}",
+            "*",
+            "\u0000nul",
+            "emoji-\uD83D\uDE00");
     for (String key : keys) {
       store.put(ns, write(key, 1, "value of " + key, LONG, 0)).join();
     }
@@ -357,7 +378,8 @@ public abstract class TierStoreContract {
               () ->
                   assertThat(received)
                       .containsExactly(
-                          Invalidation.ofKey("instance-a", bytes("k")), Invalidation.ofAll("instance-b")));
+                          Invalidation.ofKey("instance-a", bytes("k")),
+                          Invalidation.ofAll("instance-b")));
       assertThat(receivedByOther).isEmpty();
     }
   }
@@ -371,7 +393,9 @@ public abstract class TierStoreContract {
     AtomicInteger witnessSubscribed = new AtomicInteger();
     AutoCloseable subscription = store.subscribe(ns, listener(received, subscribed));
     try (AutoCloseable w = store.subscribe(ns, listener(witness, witnessSubscribed))) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> subscribed.get() >= 1 && witnessSubscribed.get() >= 1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> subscribed.get() >= 1 && witnessSubscribed.get() >= 1);
       subscription.close();
 
       store.publish(ns, Invalidation.ofAll("x")).join();
@@ -412,8 +436,11 @@ public abstract class TierStoreContract {
         Lookup after = read(ns, key);
         if (after.isHit()) {
           throw new AssertionError(
-              "round " + round + ": a write with the pre-remove generation survived the remove (written="
-                  + written + ")");
+              "round "
+                  + round
+                  + ": a write with the pre-remove generation survived the remove (written="
+                  + written
+                  + ")");
         }
       }
     } finally {

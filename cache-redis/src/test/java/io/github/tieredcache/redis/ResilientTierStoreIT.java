@@ -87,7 +87,8 @@ class ResilientTierStoreIT {
         failedAtOnce += failed ? 1 : 0;
       }
     }
-    System.out.printf("while open: %d of %d reads failed before returning%n", failedAtOnce, whileOpen);
+    System.out.printf(
+        "while open: %d of %d reads failed before returning%n", failedAtOnce, whileOpen);
     assertThat(whileOpen).isPositive();
     assertThat(failedAtOnce).isEqualTo(whileOpen);
 

@@ -69,18 +69,27 @@ public record Options(
   public Options {
     require(reads > 0, "--reads must be positive: " + reads);
     require(threads > 0 && threads <= 256, "--threads must be between 1 and 256: " + threads);
-    require(store.equals("memory") || store.equals("redis"), "--store must be memory or redis: " + store);
+    require(
+        store.equals("memory") || store.equals("redis"),
+        "--store must be memory or redis: " + store);
     redisUris = List.copyOf(redisUris);
-    require(redisUris.isEmpty() || store.equals("redis"),
+    require(
+        redisUris.isEmpty() || store.equals("redis"),
         "--redis-nodes and --redis-uri need --store redis, not --store " + store);
     require(posts > 0, "--posts must be positive: " + posts);
-    require(simulated.compareTo(Duration.ofMinutes(1)) >= 0, "--hours must cover at least a minute: " + simulated);
+    require(
+        simulated.compareTo(Duration.ofMinutes(1)) >= 0,
+        "--hours must cover at least a minute: " + simulated);
     require(newPostsPerHour >= 0, "--new-posts-per-hour must not be negative: " + newPostsPerHour);
-    require(updateShare >= 0 && updateShare <= 1, "--update-share must be between 0 and 1: " + updateShare);
-    require(onUpdate.equals("put") || onUpdate.equals("invalidate") || onUpdate.equals("none"),
+    require(
+        updateShare >= 0 && updateShare <= 1,
+        "--update-share must be between 0 and 1: " + updateShare);
+    require(
+        onUpdate.equals("put") || onUpdate.equals("invalidate") || onUpdate.equals("none"),
         "--on-update must be put, invalidate or none: " + onUpdate);
     require(baselineReads >= 0, "--baseline-reads must not be negative: " + baselineReads);
-    require(!minQueryTime.isNegative() && maxQueryTime.compareTo(minQueryTime) >= 0,
+    require(
+        !minQueryTime.isNegative() && maxQueryTime.compareTo(minQueryTime) >= 0,
         "query time: need 0 <= min <= max");
   }
 
@@ -148,7 +157,8 @@ public record Options(
         value = arg.substring(eq + 1);
       }
       if (!name.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + arg + "'; options start with --");
+        throw new IllegalArgumentException(
+            "unexpected argument '" + arg + "'; options start with --");
       }
       boolean flag = FLAGS.contains(name);
       if (flag && value != null) {
@@ -169,7 +179,8 @@ public record Options(
           case "--redis-uri" -> redisUris.addAll(uris(value));
           case "--keep-keys" -> keepKeys = true;
           case "--posts" -> posts = Integer.parseInt(value.replace("_", ""));
-          case "--hours" -> simulated = Duration.ofSeconds(Math.round(Double.parseDouble(value) * 3600));
+          case "--hours" ->
+              simulated = Duration.ofSeconds(Math.round(Double.parseDouble(value) * 3600));
           case "--new-posts-per-hour" -> newPostsPerHour = Integer.parseInt(value);
           case "--update-share" -> updateShare = Double.parseDouble(value);
           case "--on-update" -> onUpdate = value.toLowerCase(Locale.ROOT);
@@ -178,7 +189,10 @@ public record Options(
           case "--query-ms" -> {
             String[] range = value.split("-", 2);
             minQuery = Duration.ofNanos(Math.round(Double.parseDouble(range[0]) * 1e6));
-            maxQuery = range.length == 1 ? minQuery : Duration.ofNanos(Math.round(Double.parseDouble(range[1]) * 1e6));
+            maxQuery =
+                range.length == 1
+                    ? minQuery
+                    : Duration.ofNanos(Math.round(Double.parseDouble(range[1]) * 1e6));
           }
           case "--help" -> throw new HelpRequested();
           default -> throw new IllegalArgumentException("unknown option " + name);
@@ -188,26 +202,77 @@ public record Options(
       }
     }
     return new Options(
-        reads, threads, store, redisUris, keepKeys, posts, simulated, newPostsPerHour, updateShare,
-        onUpdate, baselineReads, seed, minQuery, maxQuery);
+        reads,
+        threads,
+        store,
+        redisUris,
+        keepKeys,
+        posts,
+        simulated,
+        newPostsPerHour,
+        updateShare,
+        onUpdate,
+        baselineReads,
+        seed,
+        minQuery,
+        maxQuery);
   }
 
   /** Returns a copy with a different read count. */
   public Options withReads(long reads) {
-    return new Options(reads, threads, store, redisUris, keepKeys, posts, simulated, newPostsPerHour,
-        updateShare, onUpdate, baselineReads, seed, minQueryTime, maxQueryTime);
+    return new Options(
+        reads,
+        threads,
+        store,
+        redisUris,
+        keepKeys,
+        posts,
+        simulated,
+        newPostsPerHour,
+        updateShare,
+        onUpdate,
+        baselineReads,
+        seed,
+        minQueryTime,
+        maxQueryTime);
   }
 
   /** Returns a copy with different database query times. */
   public Options withQueryTime(Duration min, Duration max) {
-    return new Options(reads, threads, store, redisUris, keepKeys, posts, simulated, newPostsPerHour,
-        updateShare, onUpdate, baselineReads, seed, min, max);
+    return new Options(
+        reads,
+        threads,
+        store,
+        redisUris,
+        keepKeys,
+        posts,
+        simulated,
+        newPostsPerHour,
+        updateShare,
+        onUpdate,
+        baselineReads,
+        seed,
+        min,
+        max);
   }
 
   /** Returns a copy on the in-memory store: the fallback when no local Redis can be started. */
   public Options onMemoryStore() {
-    return new Options(reads, threads, "memory", List.of(), false, posts, simulated,
-        newPostsPerHour, updateShare, onUpdate, baselineReads, seed, minQueryTime, maxQueryTime);
+    return new Options(
+        reads,
+        threads,
+        "memory",
+        List.of(),
+        false,
+        posts,
+        simulated,
+        newPostsPerHour,
+        updateShare,
+        onUpdate,
+        baselineReads,
+        seed,
+        minQueryTime,
+        maxQueryTime);
   }
 
   /** Options that take no value. */
@@ -243,7 +308,8 @@ public record Options(
         continue;
       }
       String lower = u.toLowerCase(Locale.ROOT);
-      require(lower.startsWith("redis://") || lower.startsWith("rediss://"),
+      require(
+          lower.startsWith("redis://") || lower.startsWith("rediss://"),
           "--redis-uri takes redis://host:port or rediss://[user:password@]host:port: '" + u + "'");
       uris.add(u);
     }

@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.LongAdder;
  * returned a copy the cache did not serve: it loaded the value instead and wrote it back.
  *
  * <p>Why: the cache judges a copy by its envelope, so a copy past its servable-until is a miss (the
- * value is loaded and the copy overwritten), but {@code cache.stats()} counts the lookup as a hit of
- * the tier the copy came from. The in-memory store hardly ever returns such copies, since it expires
- * them on the same simulated clock (only within the millisecond an envelope's instants round away);
- * Redis does all the time in a simulation, since it expires them in real time (see {@link
- * Simulation}). The report takes these counts off the tiers' hits, so its table says where reads
- * were answered.
+ * value is loaded and the copy overwritten), but {@code cache.stats()} counts the lookup as a hit
+ * of the tier the copy came from. The in-memory store hardly ever returns such copies, since it
+ * expires them on the same simulated clock (only within the millisecond an envelope's instants
+ * round away); Redis does all the time in a simulation, since it expires them in real time (see
+ * {@link Simulation}). The report takes these counts off the tiers' hits, so its table says where
+ * reads were answered.
  *
  * <p>How: a load's write ({@link #writeIfGeneration}) follows the lookup that missed, for the same
  * key, from the thread that leads that key's read (single flight). So a lookup that returned a copy
@@ -37,6 +37,7 @@ final class OutOfDateCopies implements TierStore {
 
   private final TierStore delegate;
   private final Map<String, LongAdder> byTier = new ConcurrentHashMap<>();
+
   /** Per key, the tier of the copy the key's last lookup returned, until a write or promotion. */
   private final Map<ByteBuffer, String> returned = new ConcurrentHashMap<>();
 
@@ -75,12 +76,15 @@ final class OutOfDateCopies implements TierStore {
 
   @Override
   public CompletableFuture<List<Lookup>> readAll(Namespace namespace, List<byte[]> keys) {
-    return delegate.readAll(namespace, keys).thenApply(lookups -> {
-      for (int i = 0; i < lookups.size(); i++) {
-        looked(namespace, keys.get(i), lookups.get(i));
-      }
-      return lookups;
-    });
+    return delegate
+        .readAll(namespace, keys)
+        .thenApply(
+            lookups -> {
+              for (int i = 0; i < lookups.size(); i++) {
+                looked(namespace, keys.get(i), lookups.get(i));
+              }
+              return lookups;
+            });
   }
 
   @Override
@@ -90,7 +94,8 @@ final class OutOfDateCopies implements TierStore {
   }
 
   @Override
-  public CompletableFuture<List<Boolean>> writeAllIfGeneration(Namespace namespace, List<Write> writes) {
+  public CompletableFuture<List<Boolean>> writeAllIfGeneration(
+      Namespace namespace, List<Write> writes) {
     writes.forEach(this::loaded);
     return delegate.writeAllIfGeneration(namespace, writes);
   }

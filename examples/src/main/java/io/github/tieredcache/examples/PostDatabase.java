@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The source of truth the cache stands in front of: a map of posts whose reads take a real
- * {@code minQueryTime} to {@code maxQueryTime} each (the simulated database query).
+ * The source of truth the cache stands in front of: a map of posts whose reads take a real {@code
+ * minQueryTime} to {@code maxQueryTime} each (the simulated database query).
  */
 public final class PostDatabase {
 
@@ -19,7 +19,10 @@ public final class PostDatabase {
   private final long maxQueryNanos;
   private final LongAdder queries = new LongAdder();
 
-  /** Creates a database whose every read waits between {@code minQueryTime} and {@code maxQueryTime}. */
+  /**
+   * Creates a database whose every read waits between {@code minQueryTime} and {@code
+   * maxQueryTime}.
+   */
   public PostDatabase(Duration minQueryTime, Duration maxQueryTime) {
     if (minQueryTime.isNegative() || maxQueryTime.compareTo(minQueryTime) < 0) {
       throw new IllegalArgumentException(

@@ -31,10 +31,11 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The Redis a run's tiers live on: a local Redis Cluster started for the run (or the testkit's shared
- * one), or an existing Redis Cluster or standalone server named by the user. Builds the run's {@link
- * RedisTierStore} on it, and reads what the report shows ({@code used_memory}, key counts, command
- * counts) from {@code INFO} on its primaries through an admin connection of its own.
+ * The Redis a run's tiers live on: a local Redis Cluster started for the run (or the testkit's
+ * shared one), or an existing Redis Cluster or standalone server named by the user. Builds the
+ * run's {@link RedisTierStore} on it, and reads what the report shows ({@code used_memory}, key
+ * counts, command counts) from {@code INFO} on its primaries through an admin connection of its
+ * own.
  *
  * <p>On a Redis it did not start, it only ever touches keys under its own {@link #keyPrefix()},
  * which carries a random run id: it never flushes anything, and {@link #deleteRunKeys()} deletes
@@ -57,16 +58,25 @@ public final class RedisTarget implements AutoCloseable {
   private final Admin admin;
 
   private RedisTarget(
-      List<RedisURI> uris, boolean cluster, String keyPrefix, String where, boolean started,
-      LocalRedisCluster owned, Admin admin) {
+      List<RedisURI> uris,
+      boolean cluster,
+      String keyPrefix,
+      String where,
+      boolean started,
+      LocalRedisCluster owned,
+      Admin admin) {
     this.uris = List.copyOf(uris);
     this.cluster = cluster;
     this.keyPrefix = keyPrefix;
     this.started = started;
     this.owned = owned;
     this.admin = admin;
-    this.description = where.replace("{version}", admin.version())
-        .replace("{primaries}", admin.primaryCount() + (admin.primaryCount() == 1 ? " primary" : " primaries"));
+    this.description =
+        where
+            .replace("{version}", admin.version())
+            .replace(
+                "{primaries}",
+                admin.primaryCount() + (admin.primaryCount() == 1 ? " primary" : " primaries"));
   }
 
   /**
@@ -99,13 +109,20 @@ public final class RedisTarget implements AutoCloseable {
     return onLocalCluster(local, keyPrefix, false);
   }
 
-  private static RedisTarget onLocalCluster(LocalRedisCluster local, String keyPrefix, boolean own) {
+  private static RedisTarget onLocalCluster(
+      LocalRedisCluster local, String keyPrefix, boolean own) {
     List<RedisURI> uris = local.nodeUris().stream().map(RedisURI::create).toList();
     Admin admin = Admin.cluster(uris);
     int nodes = local.nodes().size();
     int primaries = local.options().primaries();
-    String where = "a local Redis Cluster" + (own ? " started for the run" : "") + ": Redis {version}, "
-        + primaries + " primaries + " + (nodes - primaries) + " replicas on 127.0.0.1";
+    String where =
+        "a local Redis Cluster"
+            + (own ? " started for the run" : "")
+            + ": Redis {version}, "
+            + primaries
+            + " primaries + "
+            + (nodes - primaries)
+            + " replicas on 127.0.0.1";
     return new RedisTarget(uris, true, keyPrefix, where, true, own ? local : null, admin);
   }
 
@@ -126,19 +143,27 @@ public final class RedisTarget implements AutoCloseable {
         uris.add(RedisURI.builder(RedisURI.create(text)).withTimeout(ADMIN_TIMEOUT).build());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "not a Redis URI: '" + redact(text) + "': " + redact(String.valueOf(e.getMessage())), e);
+            "not a Redis URI: '" + redact(text) + "': " + redact(String.valueOf(e.getMessage())),
+            e);
       }
     }
     boolean isCluster = clusterEnabled(uris.get(0));
     if (!isCluster && uris.size() > 1) {
-      throw new IllegalArgumentException(redact(uriTexts.get(0))
-          + " is a standalone Redis (cluster_enabled:0); name just that one, not " + uris.size() + " nodes");
+      throw new IllegalArgumentException(
+          redact(uriTexts.get(0))
+              + " is a standalone Redis (cluster_enabled:0); name just that one, not "
+              + uris.size()
+              + " nodes");
     }
     Admin admin = isCluster ? Admin.cluster(uris) : Admin.standalone(uris.get(0));
-    String runId = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
-    String where = (isCluster ? "the Redis Cluster at " : "the standalone Redis at ")
-        + uris.stream().map(u -> u.getHost() + ":" + u.getPort()).collect(Collectors.joining(","))
-        + (isCluster ? ": Redis {version}, {primaries}" : ": Redis {version}");
+    String runId =
+        Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+    String where =
+        (isCluster ? "the Redis Cluster at " : "the standalone Redis at ")
+            + uris.stream()
+                .map(u -> u.getHost() + ":" + u.getPort())
+                .collect(Collectors.joining(","))
+            + (isCluster ? ": Redis {version}, {primaries}" : ": Redis {version}");
     try {
       return new RedisTarget(uris, isCluster, KEY_PREFIX + ":" + runId, where, false, null, admin);
     } catch (RuntimeException e) {
@@ -168,13 +193,15 @@ public final class RedisTarget implements AutoCloseable {
   }
 
   /**
-   * Builds the run's store: a {@link RedisTierStore} on this Redis, keys under {@link #keyPrefix()},
-   * guarded by a {@code ResilientTierStore} (circuit breaker, invalidation backlog).
+   * Builds the run's store: a {@link RedisTierStore} on this Redis, keys under {@link
+   * #keyPrefix()}, guarded by a {@code ResilientTierStore} (circuit breaker, invalidation backlog).
    */
   public TierStore newStore() {
     // The URIs carry any credentials and TLS (rediss://user:pass@host), so pass them as they are.
     RedisTierStore.Builder builder =
-        cluster ? RedisTierStore.builder().cluster(uris) : RedisTierStore.builder().standalone(uris.get(0));
+        cluster
+            ? RedisTierStore.builder().cluster(uris)
+            : RedisTierStore.builder().standalone(uris.get(0));
     return builder.keyPrefix(keyPrefix).clientName("tiered-cache-quickstart").buildResilient();
   }
 
@@ -182,19 +209,24 @@ public final class RedisTarget implements AutoCloseable {
    * What Redis reports at one moment: memory and keys summed over the primaries, command calls
    * summed over every node (a keyless command such as PUBLISH may run on a replica).
    */
-  public record Figures(long usedMemory, long replicationBuffers, long keys, Map<String, Long> commands) {
+  public record Figures(
+      long usedMemory, long replicationBuffers, long keys, Map<String, Long> commands) {
 
     /** Returns {@code after - this}, command by command. */
     public Figures until(Figures after) {
       Map<String, Long> delta = new LinkedHashMap<>();
-      after.commands.forEach((command, calls) -> {
-        long d = calls - commands.getOrDefault(command, 0L);
-        if (d != 0) {
-          delta.put(command, d);
-        }
-      });
-      return new Figures(after.usedMemory - usedMemory, after.replicationBuffers - replicationBuffers,
-          after.keys - keys, delta);
+      after.commands.forEach(
+          (command, calls) -> {
+            long d = calls - commands.getOrDefault(command, 0L);
+            if (d != 0) {
+              delta.put(command, d);
+            }
+          });
+      return new Figures(
+          after.usedMemory - usedMemory,
+          after.replicationBuffers - replicationBuffers,
+          after.keys - keys,
+          delta);
     }
   }
 
@@ -208,15 +240,21 @@ public final class RedisTarget implements AutoCloseable {
     long keys = 0;
     for (RedisCommands<String, String> node : admin.primaries()) {
       Map<String, String> info = fields(node.info("memory"));
-      memory += Long.parseLong(Objects.requireNonNull(info.get("used_memory"), "INFO memory without used_memory"));
+      memory +=
+          Long.parseLong(
+              Objects.requireNonNull(info.get("used_memory"), "INFO memory without used_memory"));
       // Redis 7 reports the shared replication buffer; 6.x the backlog alone.
-      replication += Long.parseLong(info.getOrDefault("mem_total_replication_buffers",
-          info.getOrDefault("mem_replication_backlog", "0")));
+      replication +=
+          Long.parseLong(
+              info.getOrDefault(
+                  "mem_total_replication_buffers",
+                  info.getOrDefault("mem_replication_backlog", "0")));
       keys += node.dbsize();
     }
     Map<String, Long> commands = new LinkedHashMap<>();
     for (StatefulRedisConnection<String, String> node : admin.nodes()) {
-      commandCalls(node.sync().info("commandstats")).forEach((c, n) -> commands.merge(c, n, Long::sum));
+      commandCalls(node.sync().info("commandstats"))
+          .forEach((c, n) -> commands.merge(c, n, Long::sum));
     }
     return new Figures(memory, replication, keys, commands);
   }
@@ -280,9 +318,10 @@ public final class RedisTarget implements AutoCloseable {
 
   private static boolean clusterEnabled(RedisURI uri) {
     RedisClient client = RedisClient.create(uri);
-    client.setOptions(ClientOptions.builder()
-        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+            .build());
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       return "1".equals(fields(c.sync().info("cluster")).get("cluster_enabled"));
     } finally {
@@ -305,16 +344,19 @@ public final class RedisTarget implements AutoCloseable {
   /** {@code cmdstat_mget:calls=3,usec=...} as {@code mget -> 3}. */
   static Map<String, Long> commandCalls(String commandStats) {
     Map<String, Long> calls = new LinkedHashMap<>();
-    fields(commandStats).forEach((field, value) -> {
-      if (field.startsWith("cmdstat_")) {
-        for (String part : value.split(",")) {
-          if (part.startsWith("calls=")) {
-            calls.put(field.substring("cmdstat_".length()).toLowerCase(Locale.ROOT),
-                Long.parseLong(part.substring("calls=".length())));
-          }
-        }
-      }
-    });
+    fields(commandStats)
+        .forEach(
+            (field, value) -> {
+              if (field.startsWith("cmdstat_")) {
+                for (String part : value.split(",")) {
+                  if (part.startsWith("calls=")) {
+                    calls.put(
+                        field.substring("cmdstat_".length()).toLowerCase(Locale.ROOT),
+                        Long.parseLong(part.substring("calls=".length())));
+                  }
+                }
+              }
+            });
     return calls;
   }
 
@@ -336,32 +378,40 @@ public final class RedisTarget implements AutoCloseable {
       this.nodes = nodes;
       List<StatefulRedisConnection<String, String>> primaries = nodes.apply(true);
       this.primaryCount = primaries.size();
-      this.version = fields(primaries.get(0).sync().info("server")).getOrDefault("redis_version", "?");
+      this.version =
+          fields(primaries.get(0).sync().info("server")).getOrDefault("redis_version", "?");
     }
 
     static Admin cluster(List<RedisURI> uris) {
       RedisClusterClient client = RedisClusterClient.create(uris);
-      client.setOptions(ClusterClientOptions.builder()
-          .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-          .build());
+      client.setOptions(
+          ClusterClientOptions.builder()
+              .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+              .build());
       try {
         StatefulRedisClusterConnection<String, String> c = client.connect();
         c.setTimeout(ADMIN_TIMEOUT);
-        return new Admin(client, c, primariesOnly -> {
-          client.refreshPartitions();
-          List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
-          for (RedisClusterNode node : client.getPartitions()) {
-            boolean primary = node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty();
-            boolean failed = node.is(RedisClusterNode.NodeFlag.FAIL) || node.is(RedisClusterNode.NodeFlag.NOADDR);
-            if (!failed && (primary || !primariesOnly)) {
-              nodes.add(c.getConnection(node.getNodeId()));
-            }
-          }
-          if (nodes.isEmpty()) {
-            throw new IllegalStateException("the cluster reports no primary that serves slots");
-          }
-          return nodes;
-        });
+        return new Admin(
+            client,
+            c,
+            primariesOnly -> {
+              client.refreshPartitions();
+              List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
+              for (RedisClusterNode node : client.getPartitions()) {
+                boolean primary =
+                    node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty();
+                boolean failed =
+                    node.is(RedisClusterNode.NodeFlag.FAIL)
+                        || node.is(RedisClusterNode.NodeFlag.NOADDR);
+                if (!failed && (primary || !primariesOnly)) {
+                  nodes.add(c.getConnection(node.getNodeId()));
+                }
+              }
+              if (nodes.isEmpty()) {
+                throw new IllegalStateException("the cluster reports no primary that serves slots");
+              }
+              return nodes;
+            });
       } catch (RuntimeException e) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         throw e;
@@ -370,9 +420,10 @@ public final class RedisTarget implements AutoCloseable {
 
     static Admin standalone(RedisURI uri) {
       RedisClient client = RedisClient.create(uri);
-      client.setOptions(ClientOptions.builder()
-          .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-          .build());
+      client.setOptions(
+          ClientOptions.builder()
+              .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+              .build());
       try {
         StatefulRedisConnection<String, String> c = client.connect();
         return new Admin(client, c, primariesOnly -> List.of(c));

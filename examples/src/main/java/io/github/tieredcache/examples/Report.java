@@ -23,19 +23,35 @@ public final class Report {
     Simulation.Run plain = result.baseline();
     StringBuilder out = new StringBuilder();
 
-    line(out, "tiered-cache quickstart: a simulated post workload through TieredCache<String, Post>");
+    line(
+        out,
+        "tiered-cache quickstart: a simulated post workload through TieredCache<String, Post>");
     line(out, "  store    %s: %s", o.store(), result.storeDescription());
     line(out, "  tiers    %s; L0 Caffeine in front", describe(result));
-    line(out, "  posts    %s at the start (%s under an hour old, the rest hours to days old), %s created during the run",
-        n(result.initialPosts()), n(result.initialYoung()), n(result.newPosts()));
-    line(out, "  reads    %s on %d threads over %s simulated; 70 %% to posts under an hour old, Zipf popularity",
-        n(cached.reads()), Math.min(o.threads(), cached.reads()), duration(cached.simulatedTime()));
-    line(out, "  updates  %s (database write, then %s); loader sleeps %s-%s ms; seed %d",
-        n(cached.updates()), switch (o.onUpdate()) {
+    line(
+        out,
+        "  posts    %s at the start (%s under an hour old, the rest hours to days old), %s created during the run",
+        n(result.initialPosts()),
+        n(result.initialYoung()),
+        n(result.newPosts()));
+    line(
+        out,
+        "  reads    %s on %d threads over %s simulated; 70 %% to posts under an hour old, Zipf popularity",
+        n(cached.reads()),
+        Math.min(o.threads(), cached.reads()),
+        duration(cached.simulatedTime()));
+    line(
+        out,
+        "  updates  %s (database write, then %s); loader sleeps %s-%s ms; seed %d",
+        n(cached.updates()),
+        switch (o.onUpdate()) {
           case "put" -> "cache.put";
           case "invalidate" -> "cache.invalidate";
           default -> "nothing: the cache learns of it when a TTL ends";
-        }, millis(o.minQueryTime()), millis(o.maxQueryTime()), o.seed());
+        },
+        millis(o.minQueryTime()),
+        millis(o.maxQueryTime()),
+        o.seed());
     line(out, "");
 
     line(out, "Where the tiered cache answered reads");
@@ -43,26 +59,39 @@ public final class Report {
     line(out, rowFormat, "tier", "reads", "share", "hit ratio");
     for (TierStats tier : stats.tiers()) {
       long served = result.served(tier.tier());
-      line(out, rowFormat, tier.tier(), n(served), percent(share(served, stats.requests())),
+      line(
+          out,
+          rowFormat,
+          tier.tier(),
+          n(served),
+          percent(share(served, stats.requests())),
           percent(share(served, tier.requests())));
     }
     long shared = stats.coalesced();
     long toLoader = stats.loads() + shared;
     line(out, rowFormat, "loader", n(toLoader), percent(share(toLoader, stats.requests())), "-");
     if (shared > 0) {
-      line(out, "  (loader: reads no tier answered; %s loader calls, and %s reads that waited for a concurrent",
-          n(stats.loads()), n(shared));
+      line(
+          out,
+          "  (loader: reads no tier answered; %s loader calls, and %s reads that waited for a concurrent",
+          n(stats.loads()),
+          n(shared));
       line(out, "   read of the same key instead of calling it: single flight)");
     }
     if (result.redis() != null && result.outOfDateTotal() > 0) {
-      String tiers = result.outOfDateCopies().entrySet().stream()
-          .filter(e -> e.getValue() > 0)
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-          .map(e -> e.getKey() + " " + n(e.getValue()))
-          .collect(Collectors.joining(", "));
-      line(out, "  (%s lookups found a copy Redis still held but past its simulated lifetime by its",
+      String tiers =
+          result.outOfDateCopies().entrySet().stream()
+              .filter(e -> e.getValue() > 0)
+              .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+              .map(e -> e.getKey() + " " + n(e.getValue()))
+              .collect(Collectors.joining(", "));
+      line(
+          out,
+          "  (%s lookups found a copy Redis still held but past its simulated lifetime by its",
           n(result.outOfDateTotal()));
-      line(out, "   envelope (%s); the cache counted each as a miss, loaded the post and overwrote the copy)",
+      line(
+          out,
+          "   envelope (%s); the cache counted each as a miss, loaded the post and overwrote the copy)",
           tiers);
     }
     line(out, "");
@@ -71,18 +100,52 @@ public final class Report {
     String cmpFormat = "  %-24s %14s %14s";
     line(out, cmpFormat, "", "tiered cache", plain == null ? "" : "no cache");
     line(out, cmpFormat, "reads", n(cached.reads()), plain == null ? "" : n(plain.reads()));
-    line(out, cmpFormat, "loader calls", n(stats.loads()), plain == null ? "" : n(plain.loaderCalls()));
-    line(out, cmpFormat, "loader calls per read", ratio(share(stats.loads(), cached.reads())),
+    line(
+        out,
+        cmpFormat,
+        "loader calls",
+        n(stats.loads()),
+        plain == null ? "" : n(plain.loaderCalls()));
+    line(
+        out,
+        cmpFormat,
+        "loader calls per read",
+        ratio(share(stats.loads(), cached.reads())),
         plain == null ? "" : ratio(share(plain.loaderCalls(), plain.reads())));
-    line(out, cmpFormat, "promotions" + promotionNames(stats), n(promotions(stats)), plain == null ? "" : "-");
-    line(out, cmpFormat, "stale reads", n(cached.staleReads()), plain == null ? "" : n(plain.staleReads()));
-    line(out, cmpFormat, "read latency p50", nanos(cached.latency().p50()),
+    line(
+        out,
+        cmpFormat,
+        "promotions" + promotionNames(stats),
+        n(promotions(stats)),
+        plain == null ? "" : "-");
+    line(
+        out,
+        cmpFormat,
+        "stale reads",
+        n(cached.staleReads()),
+        plain == null ? "" : n(plain.staleReads()));
+    line(
+        out,
+        cmpFormat,
+        "read latency p50",
+        nanos(cached.latency().p50()),
         plain == null ? "" : nanos(plain.latency().p50()));
-    line(out, cmpFormat, "read latency p99", nanos(cached.latency().p99()),
+    line(
+        out,
+        cmpFormat,
+        "read latency p99",
+        nanos(cached.latency().p99()),
         plain == null ? "" : nanos(plain.latency().p99()));
-    line(out, cmpFormat, "wall time", seconds(cached.wallTime()), plain == null ? "" : seconds(plain.wallTime()));
+    line(
+        out,
+        cmpFormat,
+        "wall time",
+        seconds(cached.wallTime()),
+        plain == null ? "" : seconds(plain.wallTime()));
     if (plain != null && plain.reads() < cached.reads()) {
-      line(out, "  (no cache: the first %s reads of the same workload; every read there calls the loader)",
+      line(
+          out,
+          "  (no cache: the first %s reads of the same workload; every read there calls the loader)",
           n(plain.reads()));
     }
     line(out, "");
@@ -94,36 +157,84 @@ public final class Report {
     return out.toString();
   }
 
-  /** The Redis section: memory, keys and round trips of the cached run, and what the clocks mean. */
+  /**
+   * The Redis section: memory, keys and round trips of the cached run, and what the clocks mean.
+   */
   private static void redis(StringBuilder out, Simulation.Result result) {
     Simulation.RedisRun redis = result.redis();
     CacheStats stats = result.stats();
-    line(out, "What the cached run did on Redis (INFO before and after it%s)",
+    line(
+        out,
+        "What the cached run did on Redis (INFO before and after it%s)",
         redis.local() ? "" : "; other clients' traffic included");
     String format = "  %-24s %14s   %s";
-    String backlog = redis.replicationBuffers() < 64 * 1024 ? ""
-        : "; " + bytes(redis.replicationBuffers()).substring(1) + " of it replication backlog";
-    line(out, format, "memory used", bytes(redis.usedMemory()), String.format(Locale.ROOT,
-        "used_memory summed over the %d %s%s", redis.primaries(),
-        redis.primaries() == 1 ? "primary" : "primaries", backlog));
-    line(out, format, "keys", signed(redis.keys()), "copies and generations, under " + redis.keyPrefix() + ":");
+    String backlog =
+        redis.replicationBuffers() < 64 * 1024
+            ? ""
+            : "; " + bytes(redis.replicationBuffers()).substring(1) + " of it replication backlog";
+    line(
+        out,
+        format,
+        "memory used",
+        bytes(redis.usedMemory()),
+        String.format(
+            Locale.ROOT,
+            "used_memory summed over the %d %s%s",
+            redis.primaries(),
+            redis.primaries() == 1 ? "primary" : "primaries",
+            backlog));
+    line(
+        out,
+        format,
+        "keys",
+        signed(redis.keys()),
+        "copies and generations, under " + redis.keyPrefix() + ":");
     long lookups = stats.tier(result.tiers().get(0).name()).map(TierStats::requests).orElse(0L);
-    line(out, format, "remote lookups", n(lookups),
-        "one MGET round trip each, whatever the tier (Redis ran " + n(redis.calls("mget")) + " MGET)");
+    line(
+        out,
+        format,
+        "remote lookups",
+        n(lookups),
+        "one MGET round trip each, whatever the tier (Redis ran "
+            + n(redis.calls("mget"))
+            + " MGET)");
     long scripts = redis.calls("evalsha") + redis.calls("eval");
-    line(out, format, "remote writes", n(scripts + redis.calls("publish")), String.format(Locale.ROOT,
-        "%s Lua scripts (loads, promotions, puts), %s PUBLISH", n(scripts), n(redis.calls("publish"))));
+    line(
+        out,
+        format,
+        "remote writes",
+        n(scripts + redis.calls("publish")),
+        String.format(
+            Locale.ROOT,
+            "%s Lua scripts (loads, promotions, puts), %s PUBLISH",
+            n(scripts),
+            n(redis.calls("publish"))));
     if (stats.remoteErrors() > 0) {
-      line(out, format, "remote errors", n(stats.remoteErrors()),
+      line(
+          out,
+          format,
+          "remote errors",
+          n(stats.remoteErrors()),
           "failed or timed out: a lookup that fails goes to the loader, a write is dropped");
     }
     Simulation.Run cached = result.cached();
-    line(out, "  (Two clocks: the run covers %s of simulated time in %s. The cache dates and judges copies",
-        duration(cached.simulatedTime()), seconds(cached.wallTime()));
-    line(out, "   on the simulated clock, but Redis expires them in real time after the same TTLs, so copies");
-    line(out, "   outlive their simulated lifetime there: the memory above is all the run wrote, and an");
-    line(out, "   out-of-date hot copy hides the key's warm copy, so more reads reach the loader than with");
-    line(out, "   --store memory. With one clock, as in production, Redis drops a copy when its envelope ends.)");
+    line(
+        out,
+        "  (Two clocks: the run covers %s of simulated time in %s. The cache dates and judges copies",
+        duration(cached.simulatedTime()),
+        seconds(cached.wallTime()));
+    line(
+        out,
+        "   on the simulated clock, but Redis expires them in real time after the same TTLs, so copies");
+    line(
+        out,
+        "   outlive their simulated lifetime there: the memory above is all the run wrote, and an");
+    line(
+        out,
+        "   out-of-date hot copy hides the key's warm copy, so more reads reach the loader than with");
+    line(
+        out,
+        "   --store memory. With one clock, as in production, Redis drops a copy when its envelope ends.)");
   }
 
   /** Returns the one-line summary. */
@@ -136,15 +247,25 @@ public final class Report {
     for (int i = 1; i < stats.tiers().size(); i++) {
       remote += result.served(stats.tiers().get(i).tier());
     }
-    String text = String.format(Locale.ROOT,
-        "Summary: %s of %s reads reached the loader (%s of loader calls saved; %s answered by L0, %s by"
-            + " the remote tiers)",
-        n(stats.loads()), n(cached.reads()), percent(saved), percent(share(result.served("l0"), stats.requests())),
-        percent(share(remote, stats.requests())));
+    String text =
+        String.format(
+            Locale.ROOT,
+            "Summary: %s of %s reads reached the loader (%s of loader calls saved; %s answered by L0, %s by"
+                + " the remote tiers)",
+            n(stats.loads()),
+            n(cached.reads()),
+            percent(saved),
+            percent(share(result.served("l0"), stats.requests())),
+            percent(share(remote, stats.requests())));
     if (plain != null) {
-      text += String.format(Locale.ROOT, "; read p50 %s vs %s and p99 %s vs %s without a cache",
-          nanos(cached.latency().p50()), nanos(plain.latency().p50()),
-          nanos(cached.latency().p99()), nanos(plain.latency().p99()));
+      text +=
+          String.format(
+              Locale.ROOT,
+              "; read p50 %s vs %s and p99 %s vs %s without a cache",
+              nanos(cached.latency().p50()),
+              nanos(plain.latency().p50()),
+              nanos(cached.latency().p99()),
+              nanos(plain.latency().p99()));
     }
     return text + ".";
   }
@@ -164,7 +285,9 @@ public final class Report {
 
   private static String promotionNames(CacheStats stats) {
     Map<String, Long> p = stats.promotions();
-    return p.isEmpty() ? "" : p.keySet().stream().sorted().collect(Collectors.joining(", ", " (", ")"));
+    return p.isEmpty()
+        ? ""
+        : p.keySet().stream().sorted().collect(Collectors.joining(", ", " (", ")"));
   }
 
   private static double share(long part, long whole) {

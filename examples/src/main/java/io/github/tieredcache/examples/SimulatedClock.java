@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Simulated time: a Caffeine {@link Ticker} that moves only when the workload advances it, so a run
  * of a few seconds covers hours, and the 60 s / 1 h / 24 h lifetimes of the tiers come into play.
  *
- * <p>The cache and the {@code InMemoryTierStore} both read this ticker. The cache dates the copies it
- * writes (and judges a post's age) by "the wall clock when the cache was built, plus ticker time";
- * {@link #instant()} uses the same rule from the instant the clock was made, which is within a few
- * milliseconds of the cache's. Redis does not read it: it expires copies in real time (see {@link
- * Simulation} for what that means for a run).
+ * <p>The cache and the {@code InMemoryTierStore} both read this ticker. The cache dates the copies
+ * it writes (and judges a post's age) by "the wall clock when the cache was built, plus ticker
+ * time"; {@link #instant()} uses the same rule from the instant the clock was made, which is within
+ * a few milliseconds of the cache's. Redis does not read it: it expires copies in real time (see
+ * {@link Simulation} for what that means for a run).
  */
 public final class SimulatedClock implements Ticker {
 

@@ -4,7 +4,6 @@ import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.Tiers;
 import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.memory.InMemoryTierStore;
-import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.stats.CacheStats;
 import io.github.tieredcache.stats.TierStats;
 import java.time.Duration;
@@ -23,20 +22,20 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * Runs the post workload twice: through a {@link TieredCache} (its tiers on the in-memory store or on
- * Redis), and straight against the database, and collects what each run did.
+ * Runs the post workload twice: through a {@link TieredCache} (its tiers on the in-memory store or
+ * on Redis), and straight against the database, and collects what each run did.
  *
- * <p><b>Simulated time on real Redis.</b> The cache reads the run's {@link SimulatedClock}: it dates
- * the envelope of every copy it writes (fresh until, servable until) and judges every copy it reads
- * by that clock, so freshness follows simulated time on either store. The in-memory store also
- * expires copies by that clock; Redis expires them by its own, in real time, after the same
+ * <p><b>Simulated time on real Redis.</b> The cache reads the run's {@link SimulatedClock}: it
+ * dates the envelope of every copy it writes (fresh until, servable until) and judges every copy it
+ * reads by that clock, so freshness follows simulated time on either store. The in-memory store
+ * also expires copies by that clock; Redis expires them by its own, in real time, after the same
  * durations ({@code PX} = the tier's TTL). A run covers hours of simulated time in seconds, so on
  * Redis copies outlive their simulated lifetime: the cache then reads a copy whose envelope says it
  * is no longer servable, takes it as a miss, loads the value and overwrites the copy. Reads stay
- * correct; what differs from the in-memory store is that Redis still holds everything the run
- * wrote at its end, and that an out-of-date copy in a hotter tier hides a colder copy of the same
- * key (a lookup returns the hottest copy present), so a warm copy promoted to hot is reloaded
- * once its hot copy is out of date rather than read again from warm.
+ * correct; what differs from the in-memory store is that Redis still holds everything the run wrote
+ * at its end, and that an out-of-date copy in a hotter tier hides a colder copy of the same key (a
+ * lookup returns the hottest copy present), so a warm copy promoted to hot is reloaded once its hot
+ * copy is out of date rather than read again from warm.
  */
 public final class Simulation {
 
@@ -50,7 +49,8 @@ public final class Simulation {
       }
       long[] sorted = nanos.clone();
       Arrays.sort(sorted);
-      return new Latency(percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1]);
+      return new Latency(
+          percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1]);
     }
 
     private static long percentile(long[] sorted, double p) {
@@ -65,8 +65,8 @@ public final class Simulation {
    * @param reads reads made
    * @param updates posts updated (and, with a cache, {@code cache.put})
    * @param loaderCalls database reads
-   * @param staleReads reads that returned an older version of a post than one whose update (database
-   *     write and {@code cache.put}) had completed when the read began
+   * @param staleReads reads that returned an older version of a post than one whose update
+   *     (database write and {@code cache.put}) had completed when the read began
    * @param latency read latency
    * @param wallTime the run's real duration
    * @param simulatedTime the simulated time the run covered
@@ -155,7 +155,6 @@ public final class Simulation {
     public long calls(String command) {
       return commands.getOrDefault(command, 0L);
     }
-
   }
 
   /** Runs both workloads on the in-memory store and returns the result. */
@@ -172,8 +171,12 @@ public final class Simulation {
    */
   public static Result run(Options options, RedisTarget redis) throws InterruptedException {
     if ((redis == null) != options.store().equals("memory")) {
-      throw new IllegalArgumentException("--store " + options.store() + (redis == null
-          ? " needs a RedisTarget" : " runs on the in-memory store, but a RedisTarget was given"));
+      throw new IllegalArgumentException(
+          "--store "
+              + options.store()
+              + (redis == null
+                  ? " needs a RedisTarget"
+                  : " runs on the in-memory store, but a RedisTarget was given"));
     }
     SimulatedClock clock = new SimulatedClock();
     Workload workload = new Workload(options, clock.start());
@@ -191,7 +194,8 @@ public final class Simulation {
             TieredCache.<String, Post>builder()
                 .name("posts")
                 .store(store)
-                .tiers(Tiers.hotWarmCold()) // the default, spelled out: hot < 1 h, warm < 24 h, cold
+                .tiers(
+                    Tiers.hotWarmCold()) // the default, spelled out: hot < 1 h, warm < 24 h, cold
                 .ageOf(Post::createdAt)
                 .valueCodec(JacksonValueCodec.of(Post.class))
                 .loader(db::load)
@@ -207,12 +211,26 @@ public final class Simulation {
       cached = drive(options, options.reads(), clock, workload, db, cache::get, writer);
       if (redis != null) {
         RedisTarget.Figures delta = before.until(redis.figures());
-        redisRun = new RedisRun(redis.primaries(), redis.keyPrefix(), delta.usedMemory(),
-            delta.replicationBuffers(), delta.keys(), delta.commands(), redis.isLocal());
+        redisRun =
+            new RedisRun(
+                redis.primaries(),
+                redis.keyPrefix(),
+                delta.usedMemory(),
+                delta.replicationBuffers(),
+                delta.keys(),
+                delta.commands(),
+                redis.isLocal());
       }
       outOfDate = store.counts();
-      cached = new Run(cached.reads(), cached.updates(), db.queries(), cached.staleReads(),
-          cached.latency(), cached.wallTime(), cached.simulatedTime());
+      cached =
+          new Run(
+              cached.reads(),
+              cached.updates(),
+              db.queries(),
+              cached.staleReads(),
+              cached.latency(),
+              cached.wallTime(),
+              cached.simulatedTime());
       stats = cache.stats();
       tiers = cache.tiers();
     }
@@ -223,15 +241,41 @@ public final class Simulation {
       SimulatedClock plainClock = new SimulatedClock(clock.start());
       PostDatabase plainDb = new PostDatabase(options.minQueryTime(), options.maxQueryTime());
       plainDb.insertAll(workload.posts());
-      Run plain = drive(options, baselineReads, plainClock, workload, plainDb, plainDb::load, (id, post) -> {});
-      baseline = new Run(plain.reads(), plain.updates(), plainDb.queries(), plain.staleReads(),
-          plain.latency(), plain.wallTime(), plain.simulatedTime());
+      Run plain =
+          drive(
+              options,
+              baselineReads,
+              plainClock,
+              workload,
+              plainDb,
+              plainDb::load,
+              (id, post) -> {});
+      baseline =
+          new Run(
+              plain.reads(),
+              plain.updates(),
+              plainDb.queries(),
+              plain.staleReads(),
+              plain.latency(),
+              plain.wallTime(),
+              plain.simulatedTime());
     }
-    String description = redis == null
-        ? "InMemoryTierStore, expiring copies on the simulated clock"
-        : "RedisTierStore (resilient) on " + redis.description();
-    return new Result(options, tiers, workload.initialPosts(), workload.initialYoung(),
-        workload.arrivals(), stats, cached, baseline, description, redisRun, outOfDate);
+    String description =
+        redis == null
+            ? "InMemoryTierStore, expiring copies on the simulated clock"
+            : "RedisTierStore (resilient) on " + redis.description();
+    return new Result(
+        options,
+        tiers,
+        workload.initialPosts(),
+        workload.initialYoung(),
+        workload.arrivals(),
+        stats,
+        cached,
+        baseline,
+        description,
+        redisRun,
+        outOfDate);
   }
 
   /** What a writer does after the database accepted an update. */
@@ -260,11 +304,14 @@ public final class Simulation {
     Map<String, Long> published = new ConcurrentHashMap<>();
     Object[] writeLocks = new Object[64];
     Arrays.setAll(writeLocks, i -> new Object());
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "quickstart-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "quickstart-reader");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<long[]>> futures = new ArrayList<>();
       long[][] latencies = new long[threads][];
@@ -273,36 +320,37 @@ public final class Simulation {
         int share = (int) (reads / threads + (t < reads % threads ? 1 : 0));
         latencies[t] = new long[share];
         SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003L + t);
-        Callable<long[]> task = () -> {
-          long updates = 0;
-          long stale = 0;
-          long[] mine = latencies[thread];
-          go.await();
-          for (int i = 0; i < mine.length; i++) {
-            long now = clock.advance(step);
-            if (random.nextDouble() < options.updateShare()) {
-              String id = workload.pickUpdate(now, random);
-              long likes = 1 + random.nextInt(50);
-              // The application's write: the database, then the cache. Writes of one post are
-              // serialized, as a real application would (or it would version its puts).
-              synchronized (writeLocks[Math.floorMod(id.hashCode(), writeLocks.length)]) {
-                Post updated = db.update(id, clock.instantAt(now), likes);
-                writer.written(id, updated);
-                published.merge(id, updated.version(), Math::max);
+        Callable<long[]> task =
+            () -> {
+              long updates = 0;
+              long stale = 0;
+              long[] mine = latencies[thread];
+              go.await();
+              for (int i = 0; i < mine.length; i++) {
+                long now = clock.advance(step);
+                if (random.nextDouble() < options.updateShare()) {
+                  String id = workload.pickUpdate(now, random);
+                  long likes = 1 + random.nextInt(50);
+                  // The application's write: the database, then the cache. Writes of one post are
+                  // serialized, as a real application would (or it would version its puts).
+                  synchronized (writeLocks[Math.floorMod(id.hashCode(), writeLocks.length)]) {
+                    Post updated = db.update(id, clock.instantAt(now), likes);
+                    writer.written(id, updated);
+                    published.merge(id, updated.version(), Math::max);
+                  }
+                  updates++;
+                }
+                String id = workload.pickRead(now, random);
+                long versionBefore = published.getOrDefault(id, 1L);
+                long start = System.nanoTime();
+                Post post = read.apply(id);
+                mine[i] = System.nanoTime() - start;
+                if (post == null || post.version() < versionBefore) {
+                  stale++;
+                }
               }
-              updates++;
-            }
-            String id = workload.pickRead(now, random);
-            long versionBefore = published.getOrDefault(id, 1L);
-            long start = System.nanoTime();
-            Post post = read.apply(id);
-            mine[i] = System.nanoTime() - start;
-            if (post == null || post.version() < versionBefore) {
-              stale++;
-            }
-          }
-          return new long[] {updates, stale};
-        };
+              return new long[] {updates, stale};
+            };
         futures.add(pool.submit(task));
       }
       long begin = System.nanoTime();
@@ -316,7 +364,8 @@ public final class Simulation {
       }
       Duration wall = Duration.ofNanos(System.nanoTime() - begin);
       long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).toArray();
-      return new Run(reads, updates, 0, stale, Latency.of(all), wall, Duration.ofNanos(clock.read()));
+      return new Run(
+          reads, updates, 0, stale, Latency.of(all), wall, Duration.ofNanos(clock.read()));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {

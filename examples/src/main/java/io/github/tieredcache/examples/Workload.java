@@ -11,16 +11,16 @@ import java.util.SplittableRandom;
 /**
  * The posts of a run and which of them each read asks for.
  *
- * <p>Posts: {@link Options#posts()} exist at the start, of mixed ages (about one hour's worth of new
- * posts that are minutes old, a fifth hours old, the rest days old), and {@link
+ * <p>Posts: {@link Options#posts()} exist at the start, of mixed ages (about one hour's worth of
+ * new posts that are minutes old, a fifth hours old, the rest days old), and {@link
  * Options#newPostsPerHour()} more are created during the run, each with {@code createdAt} = the
  * simulated instant it appears.
  *
- * <p>Reads: 70 % ask for a post under an hour old (as in the trace DESIGN.md describes), 20 % for one
- * between an hour and a day old, 10 % for an older one. Within each age group a post is chosen with
- * probability proportional to its popularity, a Zipf weight {@code 1 / rank} over a random ranking of
- * all posts, so a few posts get most of the reads. Updates pick posts the same way, but 90 % of them
- * hit posts under an hour old: posts change most while they are young.
+ * <p>Reads: 70 % ask for a post under an hour old (as in the trace DESIGN.md describes), 20 % for
+ * one between an hour and a day old, 10 % for an older one. Within each age group a post is chosen
+ * with probability proportional to its popularity, a Zipf weight {@code 1 / rank} over a random
+ * ranking of all posts, so a few posts get most of the reads. Updates pick posts the same way, but
+ * 90 % of them hit posts under an hour old: posts change most while they are young.
  *
  * <p>Everything but the threads' interleaving follows from the seed.
  */
@@ -44,7 +44,9 @@ public final class Workload {
   public Workload(Options options, Instant start) {
     SplittableRandom random = new SplittableRandom(options.seed());
     int n = options.posts();
-    int arrivals = (int) Math.round(options.newPostsPerHour() * (options.simulated().toMillis() / 3_600_000.0));
+    int arrivals =
+        (int)
+            Math.round(options.newPostsPerHour() * (options.simulated().toMillis() / 3_600_000.0));
     int young = Math.min(Math.max(options.newPostsPerHour(), 1), Math.max(1, n / 10));
     int hours = n / 5;
 
@@ -79,8 +81,16 @@ public final class Workload {
       String id = "post-" + d.serial();
       createdAt[i] = d.createdNanos();
       ids[i] = id;
-      posts.add(new Post(id, "author-" + random.nextInt(2_000), "Post number " + d.serial(),
-          body(random), created, created, 1, 0));
+      posts.add(
+          new Post(
+              id,
+              "author-" + random.nextInt(2_000),
+              "Post number " + d.serial(),
+              body(random),
+              created,
+              created,
+              1,
+              0));
       weights[i] = 1.0 / Math.pow(ranks[i], ZIPF_EXPONENT);
     }
     this.tree = fenwick(weights);
@@ -172,7 +182,9 @@ public final class Workload {
   }
 
   private static String body(SplittableRandom random) {
-    String[] words = {"cache", "tier", "post", "redis", "latency", "warm", "cold", "hot", "read", "write"};
+    String[] words = {
+      "cache", "tier", "post", "redis", "latency", "warm", "cold", "hot", "read", "write"
+    };
     StringBuilder sb = new StringBuilder(200);
     while (sb.length() < 180) {
       sb.append(words[random.nextInt(words.length)]).append(' ');

@@ -35,19 +35,31 @@ import org.junit.jupiter.api.Test;
 class QuickstartRedisIT {
 
   private static final String[] SMALL = {
-    "--reads", "6000", "--threads", "2", "--posts", "2000", "--baseline-reads", "200", "--query-ms", "0-0.2"
+    "--reads",
+    "6000",
+    "--threads",
+    "2",
+    "--posts",
+    "2000",
+    "--baseline-reads",
+    "200",
+    "--query-ms",
+    "0-0.2"
   };
 
   @Test
   void simulationOnTheSharedClusterHasTheExpectedShape() throws Exception {
     Simulation.Result result;
-    try (RedisTarget redis = RedisTarget.onLocalCluster(LocalRedisCluster.shared(), uniquePrefix())) {
+    try (RedisTarget redis =
+        RedisTarget.onLocalCluster(LocalRedisCluster.shared(), uniquePrefix())) {
       result = Simulation.run(Options.parse(SMALL), redis);
     }
     CacheStats stats = result.stats();
 
     assertThat(result.options().store()).isEqualTo("redis");
-    assertThat(result.storeDescription()).contains("RedisTierStore").contains("local Redis Cluster");
+    assertThat(result.storeDescription())
+        .contains("RedisTierStore")
+        .contains("local Redis Cluster");
     assertThat(stats.requests()).isEqualTo(6000);
     assertThat(stats.loads()).isPositive().isLessThan(result.cached().reads());
     assertThat(stats.loads()).isEqualTo(result.cached().loaderCalls());
@@ -89,7 +101,8 @@ class QuickstartRedisIT {
     Instant created = clock.instant(); // a new post: the hot tier, fresh for 60 s (less jitter)
     long[] version = {1};
     int[] loads = {0};
-    try (RedisTarget redis = RedisTarget.onLocalCluster(LocalRedisCluster.shared(), uniquePrefix());
+    try (RedisTarget redis =
+            RedisTarget.onLocalCluster(LocalRedisCluster.shared(), uniquePrefix());
         OutOfDateCopies store = new OutOfDateCopies(redis.newStore());
         TieredCache<String, Post> cache =
             TieredCache.<String, Post>builder()
@@ -98,10 +111,11 @@ class QuickstartRedisIT {
                 .tiers(Tiers.hotWarmCold())
                 .ageOf(Post::createdAt)
                 .valueCodec(JacksonValueCodec.of(Post.class))
-                .loader(id -> {
-                  loads[0]++;
-                  return new Post(id, "a", "t", "b", created, clock.instant(), version[0], 0);
-                })
+                .loader(
+                    id -> {
+                      loads[0]++;
+                      return new Post(id, "a", "t", "b", created, clock.instant(), version[0], 0);
+                    })
                 .ticker(clock)
                 .build()) {
 
@@ -112,7 +126,9 @@ class QuickstartRedisIT {
       // while Redis, counting real milliseconds, still holds the copy. The row changed meanwhile.
       version[0] = 2;
       clock.advance(Duration.ofSeconds(61));
-      assertThat(cache.get("post-1").version()).as("the out-of-date copy is not served").isEqualTo(2);
+      assertThat(cache.get("post-1").version())
+          .as("the out-of-date copy is not served")
+          .isEqualTo(2);
       assertThat(loads[0]).isEqualTo(2);
       assertThat(store.counts()).containsEntry("hot", 1L);
 
@@ -133,18 +149,24 @@ class QuickstartRedisIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    int status = Quickstart.run(SMALL, print(out), print(err), () -> {
-      LocalRedisCluster cluster = LocalRedisCluster.start();
-      started.set(cluster);
-      return cluster;
-    });
+    int status =
+        Quickstart.run(
+            SMALL,
+            print(out),
+            print(err),
+            () -> {
+              LocalRedisCluster cluster = LocalRedisCluster.start();
+              started.set(cluster);
+              return cluster;
+            });
 
     assertThat(status).isZero();
     assertThat(text(err)).isEmpty();
     String output = text(out);
     assertThat(output)
         .contains("Starting a local Redis Cluster")
-        .contains("  store    redis: RedisTierStore (resilient) on a local Redis Cluster started for the run")
+        .contains(
+            "  store    redis: RedisTierStore (resilient) on a local Redis Cluster started for the run")
         .contains("What the cached run did on Redis")
         .contains("one MGET round trip each")
         .containsPattern("  memory used +\\+[0-9.]+ (kB|MB) ")
@@ -152,7 +174,8 @@ class QuickstartRedisIT {
         .doesNotContain("Falling back")
         .doesNotContain("Deleted the run's"); // a private cluster is thrown away, not cleaned
     for (String tier : List.of("l0", "hot", "warm", "cold", "loader")) {
-      assertThat(output.lines()).as("row of " + tier)
+      assertThat(output.lines())
+          .as("row of " + tier)
           .anyMatch(line -> line.matches("  " + tier + " +[0-9,]+ +[0-9.]+ % +.*"));
     }
     assertThat(started.get()).isNotNull();
@@ -171,9 +194,14 @@ class QuickstartRedisIT {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-      int status = Quickstart.run(concat(SMALL, "--redis-nodes", seed), print(out), print(err), () -> {
-        throw new AssertionError("no local cluster is started when a Redis is named");
-      });
+      int status =
+          Quickstart.run(
+              concat(SMALL, "--redis-nodes", seed),
+              print(out),
+              print(err),
+              () -> {
+                throw new AssertionError("no local cluster is started when a Redis is named");
+              });
 
       assertThat(status).isZero();
       assertThat(text(err)).isEmpty();
@@ -182,8 +210,9 @@ class QuickstartRedisIT {
           .contains("Using the Redis Cluster at " + seed)
           .contains("other clients' traffic included")
           .contains("What the cached run did on Redis");
-      Matcher deleted = Pattern.compile("Deleted the run's ([0-9,]+) keys \\((quickstart:[a-z0-9]+):\\*\\)")
-          .matcher(output);
+      Matcher deleted =
+          Pattern.compile("Deleted the run's ([0-9,]+) keys \\((quickstart:[a-z0-9]+):\\*\\)")
+              .matcher(output);
       assertThat(deleted.find()).as(output).isTrue();
       assertThat(Long.parseLong(deleted.group(1).replace(",", ""))).isPositive();
       assertThat(c.sync().keys(deleted.group(2) + ":*")).isEmpty();
@@ -200,10 +229,14 @@ class QuickstartRedisIT {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-      int status = Quickstart.run(concat(SMALL, "--redis-uri", server.uri(), "--keep-keys"), print(out), print(err),
-          () -> {
-            throw new AssertionError("no local cluster is started when a Redis is named");
-          });
+      int status =
+          Quickstart.run(
+              concat(SMALL, "--redis-uri", server.uri(), "--keep-keys"),
+              print(out),
+              print(err),
+              () -> {
+                throw new AssertionError("no local cluster is started when a Redis is named");
+              });
 
       assertThat(status).isZero();
       assertThat(text(err)).isEmpty();
@@ -212,7 +245,8 @@ class QuickstartRedisIT {
           .contains("Using the standalone Redis at " + server.host() + ":" + server.port())
           .contains("used_memory summed over the 1 primary")
           .contains("Kept the run's keys (quickstart:");
-      Matcher kept = Pattern.compile("Kept the run's keys \\((quickstart:[a-z0-9]+):\\*\\)").matcher(output);
+      Matcher kept =
+          Pattern.compile("Kept the run's keys \\((quickstart:[a-z0-9]+):\\*\\)").matcher(output);
       assertThat(kept.find()).as(output).isTrue();
       RedisClient client = RedisClient.create(RedisURI.create(server.uri()));
       try (StatefulRedisConnection<String, String> c = client.connect()) {

@@ -21,7 +21,16 @@ import org.junit.jupiter.api.Test;
 class QuickstartTest {
 
   private static final String[] SIZE = {
-    "--reads", "6000", "--threads", "2", "--posts", "2000", "--baseline-reads", "200", "--query-ms", "0-0.2"
+    "--reads",
+    "6000",
+    "--threads",
+    "2",
+    "--posts",
+    "2000",
+    "--baseline-reads",
+    "200",
+    "--query-ms",
+    "0-0.2"
   };
 
   private static final String[] SMALL = concat(SIZE, "--store", "memory");
@@ -33,7 +42,9 @@ class QuickstartTest {
 
     assertThat(stats.requests()).isEqualTo(6000);
     assertThat(result.cached().reads()).isEqualTo(6000);
-    assertThat(stats.tiers()).extracting(TierStats::tier).containsExactly("l0", "hot", "warm", "cold");
+    assertThat(stats.tiers())
+        .extracting(TierStats::tier)
+        .containsExactly("l0", "hot", "warm", "cold");
     assertThat(result.tiers().names()).containsExactly("hot", "warm", "cold");
 
     // The cache saves loader calls, and counts them as the database does.
@@ -60,7 +71,8 @@ class QuickstartTest {
     assertThat(result.outOfDateTotal()).isLessThanOrEqualTo(Math.max(5, lookups / 100));
     assertThat(result.redis()).isNull();
     long answered = stats.tiers().stream().mapToLong(t -> result.served(t.tier())).sum();
-    assertThat(answered + stats.loads() + stats.coalesced()).isCloseTo(stats.requests(), within(5L));
+    assertThat(answered + stats.loads() + stats.coalesced())
+        .isCloseTo(stats.requests(), within(5L));
 
     // Updates happened and went through cache.put; the simulated clock covered the run.
     assertThat(result.cached().updates()).isPositive();
@@ -85,12 +97,19 @@ class QuickstartTest {
     assertThat(text(err)).isEmpty();
     List<String> lines = text(out).lines().toList();
     for (String tier : List.of("l0", "hot", "warm", "cold", "loader")) {
-      assertThat(lines).as("row of " + tier).anyMatch(line -> line.matches("  " + tier + " +[0-9,]+ +[0-9.]+ % +.*"));
+      assertThat(lines)
+          .as("row of " + tier)
+          .anyMatch(line -> line.matches("  " + tier + " +[0-9,]+ +[0-9.]+ % +.*"));
     }
-    for (String row : List.of("loader calls", "promotions", "stale reads", "read latency p50", "read latency p99")) {
+    for (String row :
+        List.of(
+            "loader calls", "promotions", "stale reads", "read latency p50", "read latency p99")) {
       assertThat(lines).as(row).anyMatch(line -> line.startsWith("  " + row));
     }
-    assertThat(lines).anyMatch(line -> line.startsWith("Summary: ") && line.contains("of 6,000 reads reached the loader"));
+    assertThat(lines)
+        .anyMatch(
+            line ->
+                line.startsWith("Summary: ") && line.contains("of 6,000 reads reached the loader"));
     // Every percentage is a share: between 0 and 100.
     for (String line : lines) {
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9.]+) %").matcher(line);
@@ -104,12 +123,18 @@ class QuickstartTest {
   void fallsBackToTheMemoryStoreWhenNoRedisServerCanBeFound() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String why = "no redis-server on the PATH; com.github.codemonstur:embedded-redis:1.4.4 is not on the classpath";
+    String why =
+        "no redis-server on the PATH; com.github.codemonstur:embedded-redis:1.4.4 is not on the classpath";
 
     // The default store is redis; the cluster cannot start, as on a machine with only a JDK.
-    int status = Quickstart.run(SIZE, print(out), print(err), () -> {
-      throw new LocalRedisException(why);
-    });
+    int status =
+        Quickstart.run(
+            SIZE,
+            print(out),
+            print(err),
+            () -> {
+              throw new LocalRedisException(why);
+            });
 
     assertThat(status).isZero();
     assertThat(text(err)).isEmpty();
@@ -130,13 +155,18 @@ class QuickstartTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-    int status = Quickstart.run(concat(SIZE, "--redis-uri", "redis://user:secret@127.0.0.1:1"), print(out),
-        print(err), () -> {
-          throw new AssertionError("no local cluster is started when a Redis is named");
-        });
+    int status =
+        Quickstart.run(
+            concat(SIZE, "--redis-uri", "redis://user:secret@127.0.0.1:1"),
+            print(out),
+            print(err),
+            () -> {
+              throw new AssertionError("no local cluster is started when a Redis is named");
+            });
 
     assertThat(status).isEqualTo(1);
-    assertThat(text(err)).contains("quickstart: cannot use the Redis at redis://user:****@127.0.0.1:1")
+    assertThat(text(err))
+        .contains("quickstart: cannot use the Redis at redis://user:****@127.0.0.1:1")
         .doesNotContain("secret");
     assertThat(text(out)).doesNotContain("Running");
   }
@@ -145,61 +175,81 @@ class QuickstartTest {
   void redisOptions() {
     Options options = Options.parse("--redis-nodes", "10.0.0.1:6379, 10.0.0.2:6380", "--keep-keys");
     assertThat(options.store()).isEqualTo("redis");
-    assertThat(options.redisUris()).containsExactly("redis://10.0.0.1:6379", "redis://10.0.0.2:6380");
+    assertThat(options.redisUris())
+        .containsExactly("redis://10.0.0.1:6379", "redis://10.0.0.2:6380");
     assertThat(options.keepKeys()).isTrue();
     assertThat(Options.parse("--redis-uri=rediss://app:pw@cache.example.com:6380").redisUris())
         .containsExactly("rediss://app:pw@cache.example.com:6380");
 
     assertThat(Options.parse().store()).isEqualTo("redis");
-    assertThat(Options.parse().reads()).isEqualTo(Options.parse("--store", "memory").reads()).isEqualTo(300_000);
-    assertThat(Options.parse("--reads", "5").onMemoryStore()).satisfies(o -> {
-      assertThat(o.store()).isEqualTo("memory");
-      assertThat(o.reads()).isEqualTo(5);
-    });
+    assertThat(Options.parse().reads())
+        .isEqualTo(Options.parse("--store", "memory").reads())
+        .isEqualTo(300_000);
+    assertThat(Options.parse("--reads", "5").onMemoryStore())
+        .satisfies(
+            o -> {
+              assertThat(o.store()).isEqualTo("memory");
+              assertThat(o.reads()).isEqualTo(5);
+            });
 
     assertThatThrownBy(() -> Options.parse("--store", "memory", "--redis-nodes", "h:1"))
         .hasMessageContaining("--redis-nodes and --redis-uri need --store redis");
     assertThatThrownBy(() -> Options.parse("--redis-nodes", "redis://h:1"))
         .hasMessageContaining("--redis-nodes takes host:port");
-    assertThatThrownBy(() -> Options.parse("--redis-nodes", "h")).hasMessageContaining("--redis-nodes takes host:port");
-    assertThatThrownBy(() -> Options.parse("--redis-nodes", "h:x")).hasMessageContaining("not a number");
-    assertThatThrownBy(() -> Options.parse("--redis-uri", "h:1")).hasMessageContaining("--redis-uri takes redis://");
-    assertThatThrownBy(() -> Options.parse("--keep-keys=yes")).hasMessageContaining("--keep-keys takes no value");
+    assertThatThrownBy(() -> Options.parse("--redis-nodes", "h"))
+        .hasMessageContaining("--redis-nodes takes host:port");
+    assertThatThrownBy(() -> Options.parse("--redis-nodes", "h:x"))
+        .hasMessageContaining("not a number");
+    assertThatThrownBy(() -> Options.parse("--redis-uri", "h:1"))
+        .hasMessageContaining("--redis-uri takes redis://");
+    assertThatThrownBy(() -> Options.parse("--keep-keys=yes"))
+        .hasMessageContaining("--keep-keys takes no value");
   }
 
   @Test
   void redactsPasswords() {
-    assertThat(RedisTarget.redact("rediss://app:s3cret@h:6380")).isEqualTo("rediss://app:****@h:6380");
+    assertThat(RedisTarget.redact("rediss://app:s3cret@h:6380"))
+        .isEqualTo("rediss://app:****@h:6380");
     assertThat(RedisTarget.redact("redis://:s3cret@h:6379/0")).isEqualTo("redis://:****@h:6379/0");
     assertThat(RedisTarget.redact("redis://h:6379")).isEqualTo("redis://h:6379");
   }
 
   @Test
   void readsInfoFields() {
-    String info = "# Memory\r\nused_memory:1977200\r\nused_memory_human:1.89M\r\n\r\n# Commandstats\r\n"
-        + "cmdstat_mget:calls=25535,usec=1,usec_per_call=0.1,rejected_calls=0,failed_calls=0\r\n"
-        + "cmdstat_cluster|nodes:calls=3,usec=9\r\n";
+    String info =
+        "# Memory\r\nused_memory:1977200\r\nused_memory_human:1.89M\r\n\r\n# Commandstats\r\n"
+            + "cmdstat_mget:calls=25535,usec=1,usec_per_call=0.1,rejected_calls=0,failed_calls=0\r\n"
+            + "cmdstat_cluster|nodes:calls=3,usec=9\r\n";
     assertThat(RedisTarget.fields(info)).containsEntry("used_memory", "1977200");
-    assertThat(RedisTarget.commandCalls(info)).containsEntry("mget", 25535L).containsEntry("cluster|nodes", 3L)
+    assertThat(RedisTarget.commandCalls(info))
+        .containsEntry("mget", 25535L)
+        .containsEntry("cluster|nodes", 3L)
         .hasSize(2);
   }
 
   @Test
   void badArgumentsNameTheOption() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    assertThat(Quickstart.run(new String[] {"--reads", "many"}, print(new ByteArrayOutputStream()), print(err)))
+    assertThat(
+            Quickstart.run(
+                new String[] {"--reads", "many"}, print(new ByteArrayOutputStream()), print(err)))
         .isEqualTo(2);
     assertThat(text(err)).contains("--reads: not a number: 'many'").contains("Options");
 
-    assertThatThrownBy(() -> Options.parse("--threads")).hasMessageContaining("--threads needs a value");
-    assertThatThrownBy(() -> Options.parse("--store", "disk")).hasMessageContaining("--store must be memory or redis");
-    assertThatThrownBy(() -> Options.parse("--colour", "red")).hasMessageContaining("unknown option --colour");
-    assertThatThrownBy(() -> Options.parse("--on-update", "ignore")).hasMessageContaining("--on-update must be");
+    assertThatThrownBy(() -> Options.parse("--threads"))
+        .hasMessageContaining("--threads needs a value");
+    assertThatThrownBy(() -> Options.parse("--store", "disk"))
+        .hasMessageContaining("--store must be memory or redis");
+    assertThatThrownBy(() -> Options.parse("--colour", "red"))
+        .hasMessageContaining("unknown option --colour");
+    assertThatThrownBy(() -> Options.parse("--on-update", "ignore"))
+        .hasMessageContaining("--on-update must be");
   }
 
   @Test
   void parsesBothArgumentForms() {
-    Options options = Options.parse("--reads=1_000", "--threads", "3", "--hours", "0.5", "--query-ms", "0.5-2");
+    Options options =
+        Options.parse("--reads=1_000", "--threads", "3", "--hours", "0.5", "--query-ms", "0.5-2");
     assertThat(options.reads()).isEqualTo(1000);
     assertThat(options.threads()).isEqualTo(3);
     assertThat(options.simulated()).isEqualTo(Duration.ofMinutes(30));
@@ -212,8 +262,13 @@ class QuickstartTest {
   @Test
   void helpPrintsUsage() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertThat(Quickstart.run(new String[] {"--help"}, print(out), print(new ByteArrayOutputStream()))).isZero();
-    assertThat(text(out)).contains("--reads N").contains("--store redis|memory").contains("--redis-nodes");
+    assertThat(
+            Quickstart.run(new String[] {"--help"}, print(out), print(new ByteArrayOutputStream())))
+        .isZero();
+    assertThat(text(out))
+        .contains("--reads N")
+        .contains("--store redis|memory")
+        .contains("--redis-nodes");
   }
 
   private static String[] concat(String[] first, String... more) {

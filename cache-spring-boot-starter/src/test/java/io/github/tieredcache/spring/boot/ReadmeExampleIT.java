@@ -94,7 +94,8 @@ class ReadmeExampleIT {
     readmeJava = onlyBlock(section, "java", "class BlogApplication");
 
     exampleLoader = compile(readmeJava);
-    // An application's classes are on its own class path, which is the thread's context class loader;
+    // An application's classes are on its own class path, which is the thread's context class
+    // loader;
     // Spring Boot resolves tiered-cache.caches.posts.value-type (com.example.Post) through it.
     previousContextLoader = Thread.currentThread().getContextClassLoader();
     Thread.currentThread().setContextClassLoader(exampleLoader);
@@ -166,7 +167,8 @@ class ReadmeExampleIT {
     JsonNode post = json.readTree(first.body());
     assertThat(post.path("id").asLong()).isEqualTo(1);
     assertThat(post.path("title").asText()).isEqualTo("post 1");
-    assertThat(Instant.parse(post.path("createdAt").asText())).isBefore(Instant.now().plusSeconds(1));
+    assertThat(Instant.parse(post.path("createdAt").asText()))
+        .isBefore(Instant.now().plusSeconds(1));
     assertThat(second.statusCode()).isEqualTo(200);
     assertThat(json.readTree(second.body())).isEqualTo(post);
 
@@ -223,7 +225,8 @@ class ReadmeExampleIT {
 
     // @CachePut filled the cache: reading them back loads nothing.
     CacheStats before = postsStats();
-    assertThat(json.readTree(get("/posts/103").body()).path("title").asText()).isEqualTo("days old");
+    assertThat(json.readTree(get("/posts/103").body()).path("title").asText())
+        .isEqualTo("days old");
     assertThat(postsStats().loadSuccesses()).isEqualTo(before.loadSuccesses());
   }
 
@@ -250,7 +253,8 @@ class ReadmeExampleIT {
 
     callService("deleteAll");
     // The database is empty too, so only a cache that still held the post would answer "saved".
-    assertThat(json.readTree(get("/posts/401").body()).path("title").asText()).isEqualTo("post 401");
+    assertThat(json.readTree(get("/posts/401").body()).path("title").asText())
+        .isEqualTo("post 401");
   }
 
   @Test
@@ -284,7 +288,9 @@ class ReadmeExampleIT {
     return readme.substring(start, end);
   }
 
-  /** Returns the one fenced block of {@code language} in {@code section} that contains {@code text}. */
+  /**
+   * Returns the one fenced block of {@code language} in {@code section} that contains {@code text}.
+   */
   private static String onlyBlock(String section, String language, String text) {
     List<String> blocks = new ArrayList<>();
     Matcher m = FENCE.matcher(section);
@@ -303,33 +309,51 @@ class ReadmeExampleIT {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertThat(javac).as("a JDK's javac").isNotNull();
     Path classes = Files.createDirectories(work.resolve("classes"));
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     // -parameters, as Spring Boot's Maven parent and Gradle plugin compile: Spring reads
     // @PathVariable long id and #post in @CachePut(key = "#post.id") by their parameter names.
     List<String> options =
-        List.of("--release", "17", "-parameters", "-proc:none", "-Xlint:all",
-            "-classpath", classPath, "-d", classes.toString());
+        List.of(
+            "--release",
+            "17",
+            "-parameters",
+            "-proc:none",
+            "-Xlint:all",
+            "-classpath",
+            classPath,
+            "-d",
+            classes.toString());
     JavaFileObject unit =
-        new SimpleJavaFileObject(URI.create("string:///com/example/BlogApplication.java"), JavaFileObject.Kind.SOURCE) {
+        new SimpleJavaFileObject(
+            URI.create("string:///com/example/BlogApplication.java"), JavaFileObject.Kind.SOURCE) {
           @Override
           public CharSequence getCharContent(boolean ignoreEncodingErrors) {
             return source;
           }
         };
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      boolean compiled = javac.getTask(null, files, diagnostics, options, null, List.of(unit)).call();
+    try (StandardJavaFileManager files =
+        javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      boolean compiled =
+          javac.getTask(null, files, diagnostics, options, null, List.of(unit)).call();
       String report =
           diagnostics.getDiagnostics().stream()
-              .map(d -> d.getKind() + " line " + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT))
+              .map(
+                  d ->
+                      d.getKind() + " line " + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT))
               .collect(Collectors.joining("\n"));
       assertThat(compiled).as("the README's Java block compiles:\n%s", report).isTrue();
       assertThat(diagnostics.getDiagnostics())
           .as("javac -Xlint:all warnings:\n%s", report)
-          .noneMatch(d -> d.getKind() == Diagnostic.Kind.WARNING || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING);
+          .noneMatch(
+              d ->
+                  d.getKind() == Diagnostic.Kind.WARNING
+                      || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING);
     }
     assertThat(classes.resolve("com/example/BlogApplication.class")).exists();
-    return new URLClassLoader(new URL[] {classes.toUri().toURL()}, ReadmeExampleIT.class.getClassLoader());
+    return new URLClassLoader(
+        new URL[] {classes.toUri().toURL()}, ReadmeExampleIT.class.getClassLoader());
   }
 
   private static String nodes(LocalRedisCluster cluster) {
@@ -338,11 +362,12 @@ class ReadmeExampleIT {
   }
 
   /**
-   * Starts com.example.BlogApplication with {@code yaml} as its only configuration file. Command-line
-   * arguments take precedence over it: only the seed nodes and the port are overridden, plus {@code
-   * extra}.
+   * Starts com.example.BlogApplication with {@code yaml} as its only configuration file.
+   * Command-line arguments take precedence over it: only the seed nodes and the port are
+   * overridden, plus {@code extra}.
    */
-  private ConfigurableApplicationContext start(String yaml, String nodes, String... extra) throws Exception {
+  private ConfigurableApplicationContext start(String yaml, String nodes, String... extra)
+      throws Exception {
     Path config = Files.createTempFile(work, "application-", ".yml");
     Files.writeString(config, yaml, StandardCharsets.UTF_8);
     List<String> args = new ArrayList<>();
@@ -361,7 +386,9 @@ class ReadmeExampleIT {
 
   private Object newPost(long id, String title, Instant createdAt) throws Exception {
     Constructor<?> constructor =
-        exampleLoader.loadClass("com.example.Post").getDeclaredConstructor(long.class, String.class, Instant.class);
+        exampleLoader
+            .loadClass("com.example.Post")
+            .getDeclaredConstructor(long.class, String.class, Instant.class);
     constructor.setAccessible(true);
     return constructor.newInstance(id, title, createdAt);
   }
@@ -422,9 +449,7 @@ class ReadmeExampleIT {
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .GET()
-            .build();
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 

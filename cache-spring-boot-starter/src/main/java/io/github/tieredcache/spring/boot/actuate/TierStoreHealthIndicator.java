@@ -16,8 +16,8 @@ import org.springframework.boot.health.contributor.Status;
  * the breaker's state.
  *
  * <p>A store that does not answer, or whose breaker is open, is reported DOWN only when {@code
- * downWhenUnreachable} is set; otherwise it is UP with {@code reachable=false} in the details, since
- * the caches keep answering from the L0 and the loaders without it.
+ * downWhenUnreachable} is set; otherwise it is UP with {@code reachable=false} in the details,
+ * since the caches keep answering from the L0 and the loaders without it.
  */
 public class TierStoreHealthIndicator implements HealthIndicator {
 
@@ -32,7 +32,8 @@ public class TierStoreHealthIndicator implements HealthIndicator {
    * @param downWhenUnreachable whether an unreachable store reports DOWN
    * @param timeout how long to wait for the store to answer
    */
-  public TierStoreHealthIndicator(NamedTierStore store, boolean downWhenUnreachable, Duration timeout) {
+  public TierStoreHealthIndicator(
+      NamedTierStore store, boolean downWhenUnreachable, Duration timeout) {
     this.store = Objects.requireNonNull(store, "store");
     this.downWhenUnreachable = downWhenUnreachable;
     this.timeout = Objects.requireNonNull(timeout, "timeout");

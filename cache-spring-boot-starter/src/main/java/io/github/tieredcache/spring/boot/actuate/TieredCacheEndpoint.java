@@ -84,15 +84,34 @@ public class TieredCacheEndpoint {
     CacheStats stats = cache.stats();
     List<TierDescriptor> tiers = new ArrayList<>();
     TierStats l0 = stats.tier("l0").orElse(new TierStats("l0", 0, 0, 0));
-    tiers.add(new TierDescriptor("l0", null, null, null, null, l0.hits(), l0.misses(), l0.hitRatio(),
-        stats.servedShare("l0")));
+    tiers.add(
+        new TierDescriptor(
+            "l0",
+            null,
+            null,
+            null,
+            null,
+            l0.hits(),
+            l0.misses(),
+            l0.hitRatio(),
+            stats.servedShare("l0")));
     for (Tier tier : cache.tiers()) {
       TierStats t = stats.tier(tier.name()).orElse(new TierStats(tier.name(), 0, 0, 0));
       String store =
-          tier.store() == null ? springCache.getStoreName() : stores.nameOf(tier.store()).orElse("custom");
-      tiers.add(new TierDescriptor(tier.name(), store, text(tier.ttl()), text(tier.maxAge()),
-          text(tier.staleWindow()),
-          t.hits(), t.misses(), t.hitRatio(), stats.servedShare(tier.name())));
+          tier.store() == null
+              ? springCache.getStoreName()
+              : stores.nameOf(tier.store()).orElse("custom");
+      tiers.add(
+          new TierDescriptor(
+              tier.name(),
+              store,
+              text(tier.ttl()),
+              text(tier.maxAge()),
+              text(tier.staleWindow()),
+              t.hits(),
+              t.misses(),
+              t.hitRatio(),
+              stats.servedShare(tier.name())));
     }
     return new CacheDescriptor(
         cache.name(),
@@ -138,7 +157,8 @@ public class TieredCacheEndpoint {
    * @param caches the caches by name
    * @param stores the stores by name
    */
-  public record CachesDescriptor(Map<String, CacheDescriptor> caches, Map<String, StoreDescriptor> stores)
+  public record CachesDescriptor(
+      Map<String, CacheDescriptor> caches, Map<String, StoreDescriptor> stores)
       implements OperationResponseBody {}
 
   /**
@@ -205,7 +225,8 @@ public class TieredCacheEndpoint {
    *
    * @param description what the store is
    * @param circuitBreaker its breaker's state, or {@code null} without one
-   * @param failureRate its breaker's failure rate in percent (-1 until enough calls), or {@code null}
+   * @param failureRate its breaker's failure rate in percent (-1 until enough calls), or {@code
+   *     null}
    */
   public record StoreDescriptor(
       String description, @Nullable String circuitBreaker, @Nullable Float failureRate) {}

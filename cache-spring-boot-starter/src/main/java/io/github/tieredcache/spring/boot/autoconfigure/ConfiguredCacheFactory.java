@@ -89,7 +89,8 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
   private static String source(ResolvedCacheSpec spec) {
     String from = spec.promotionSource();
     if (from == null) {
-      throw new IllegalStateException("promotion needs a from tier"); // the validator reports it first
+      throw new IllegalStateException(
+          "promotion needs a from tier"); // the validator reports it first
     }
     return from;
   }

@@ -34,13 +34,18 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
   static boolean isConfigured(Environment environment) {
     Binder binder = Binder.get(environment);
     SpringDataRedis spring = SpringDataRedis.bind(binder);
-    List<String> nodes = binder.bind("tiered-cache.redis.cluster.nodes", Bindable.listOf(String.class)).orElse(List.of());
+    List<String> nodes =
+        binder
+            .bind("tiered-cache.redis.cluster.nodes", Bindable.listOf(String.class))
+            .orElse(List.of());
     return !nodes.isEmpty()
         || binder.bind("tiered-cache.redis.host", String.class).isBound()
         || spring.names();
   }
 
-  /** Returns the default store's target: {@code tiered-cache.redis}, then {@code spring.data.redis}. */
+  /**
+   * Returns the default store's target: {@code tiered-cache.redis}, then {@code spring.data.redis}.
+   */
   static RedisTarget ofDefault(RedisConnection own, Environment environment) {
     SpringDataRedis spring = SpringDataRedis.bind(Binder.get(environment));
     boolean ownNamesServer = !own.getCluster().getNodes().isEmpty() || own.getHost() != null;
@@ -73,9 +78,19 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
     }
     // A blank username or password means "none", as in Spring Data Redis: `${REDIS_PASSWORD:}`
     // with the variable unset must not log in with an empty password.
-    merged.setUsername(first(blankToNull(own.getUsername()), blankToNull(merged.getUsername()), blankToNull(spring.username)));
-    merged.setPassword(first(blankToNull(own.getPassword()), blankToNull(merged.getPassword()), blankToNull(spring.password)));
-    merged.getSsl().setEnabled(first(own.getSsl().getEnabled(), merged.getSsl().getEnabled(), spring.ssl));
+    merged.setUsername(
+        first(
+            blankToNull(own.getUsername()),
+            blankToNull(merged.getUsername()),
+            blankToNull(spring.username)));
+    merged.setPassword(
+        first(
+            blankToNull(own.getPassword()),
+            blankToNull(merged.getPassword()),
+            blankToNull(spring.password)));
+    merged
+        .getSsl()
+        .setEnabled(first(own.getSsl().getEnabled(), merged.getSsl().getEnabled(), spring.ssl));
     merged.getSsl().setVerifyPeer(own.getSsl().isVerifyPeer());
     merged.setCommandTimeout(own.getCommandTimeout());
     return of(merged);
@@ -92,12 +107,16 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
       return new RedisTarget(
           List.copyOf(uris),
           null,
-          "redis-cluster " + uris.stream().map(u -> u.getHost() + ":" + u.getPort()).collect(Collectors.joining(",")));
+          "redis-cluster "
+              + uris.stream()
+                  .map(u -> u.getHost() + ":" + u.getPort())
+                  .collect(Collectors.joining(",")));
     }
     String host = connection.getHost() == null ? "localhost" : connection.getHost();
     int port = connection.getPort() == null ? RedisURI.DEFAULT_REDIS_PORT : connection.getPort();
     RedisURI uri = uri(host + ":" + port, connection);
-    return new RedisTarget(List.of(), uri, "redis " + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase());
+    return new RedisTarget(
+        List.of(), uri, "redis " + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase());
   }
 
   private static RedisURI uri(String node, RedisConnection connection) {
@@ -113,14 +132,18 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
       builder = RedisURI.Builder.redis(host, Integer.parseInt(node.substring(colon + 1)));
     }
     Duration timeout = connection.getCommandTimeout();
-    builder.withTimeout(timeout != null ? timeout : io.github.tieredcache.redis.RedisTierStoreOptions.DEFAULT_COMMAND_TIMEOUT);
+    builder.withTimeout(
+        timeout != null
+            ? timeout
+            : io.github.tieredcache.redis.RedisTierStoreOptions.DEFAULT_COMMAND_TIMEOUT);
     builder.withClientName(CLIENT_NAME);
     if (connection.getDatabase() != null) {
       builder.withDatabase(connection.getDatabase());
     }
     if (connection.getPassword() != null) {
       if (connection.getUsername() != null) {
-        builder.withAuthentication(connection.getUsername(), connection.getPassword().toCharArray());
+        builder.withAuthentication(
+            connection.getUsername(), connection.getPassword().toCharArray());
       } else {
         builder.withPassword(connection.getPassword().toCharArray());
       }
@@ -130,7 +153,8 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
     }
     RedisURI uri = builder.build();
     if (uri.isSsl()) {
-      uri.setVerifyPeer(connection.getSsl().isVerifyPeer() ? SslVerifyMode.FULL : SslVerifyMode.NONE);
+      uri.setVerifyPeer(
+          connection.getSsl().isVerifyPeer() ? SslVerifyMode.FULL : SslVerifyMode.NONE);
     }
     return uri;
   }
@@ -149,7 +173,10 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
     return null;
   }
 
-  /** The connection settings of Spring Boot's {@code spring.data.redis.*}, bound without Spring Data. */
+  /**
+   * The connection settings of Spring Boot's {@code spring.data.redis.*}, bound without Spring
+   * Data.
+   */
   private record SpringDataRedis(
       @Nullable String url,
       @Nullable String host,

@@ -69,7 +69,11 @@ public record ResolvedCacheSpec(
    * @param store the name of the tier's store, or {@code null} for the cache's
    */
   public record ResolvedTier(
-      String name, Duration ttl, @Nullable Duration maxAge, Duration staleWindow, @Nullable String store) {
+      String name,
+      Duration ttl,
+      @Nullable Duration maxAge,
+      Duration staleWindow,
+      @Nullable String store) {
 
     /** Returns the core tier, kept on {@code store} ({@code null}: the cache's store). */
     Tier toTier(io.github.tieredcache.spi.@Nullable TierStore store) {
@@ -109,25 +113,33 @@ public record ResolvedCacheSpec(
         or(
             pick(cache.getPromotion().getPolicy(), defaults.getPromotion().getPolicy()),
             PromotionPolicy.WARM_TO_HOT),
-        or(pick(cache.getPromotion().getHits(), defaults.getPromotion().getHits()), DEFAULT_PROMOTION_HITS),
+        or(
+            pick(cache.getPromotion().getHits(), defaults.getPromotion().getHits()),
+            DEFAULT_PROMOTION_HITS),
         or(
             pick(cache.getPromotion().getWindow(), defaults.getPromotion().getWindow()),
             DEFAULT_PROMOTION_WINDOW),
         pick(cache.getPromotion().getFrom(), defaults.getPromotion().getFrom()),
         pick(cache.getPromotion().getTo(), defaults.getPromotion().getTo()),
         pick(cache.getAbsentTtl(), defaults.getAbsentTtl()),
-        or(pick(cache.getTtlJitter(), defaults.getTtlJitter()), TieredCacheBuilder.DEFAULT_TTL_JITTER),
+        or(
+            pick(cache.getTtlJitter(), defaults.getTtlJitter()),
+            TieredCacheBuilder.DEFAULT_TTL_JITTER),
         pick(cache.getValueType(), defaults.getValueType()),
         or(pick(cache.getKeyPrefix(), defaults.getKeyPrefix()), ""),
         or(pick(cache.getAllowNullValues(), defaults.getAllowNullValues()), true),
-        or(pick(cache.getRemoteTimeout(), defaults.getRemoteTimeout()), TieredCacheBuilder.DEFAULT_REMOTE_TIMEOUT),
+        or(
+            pick(cache.getRemoteTimeout(), defaults.getRemoteTimeout()),
+            TieredCacheBuilder.DEFAULT_REMOTE_TIMEOUT),
         or(pick(cache.getStore(), defaults.getStore()), TierStores.DEFAULT));
   }
 
   /** Returns the core tiers, each on the store its name resolves to. */
   Tiers toTiers(Function<String, io.github.tieredcache.spi.TierStore> storeByName) {
     return Tiers.of(
-        tiers.stream().map(t -> t.toTier(t.store() == null ? null : storeByName.apply(t.store()))).toList());
+        tiers.stream()
+            .map(t -> t.toTier(t.store() == null ? null : storeByName.apply(t.store())))
+            .toList());
   }
 
   /** Returns the name of the tier promoted from: the configured one, else the second tier. */

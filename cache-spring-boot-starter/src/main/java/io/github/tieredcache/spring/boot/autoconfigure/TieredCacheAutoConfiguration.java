@@ -27,13 +27,14 @@ import org.springframework.util.ClassUtils;
  * {@code @CacheEvict} use the L0 and the remote tiers.
  *
  * <p>The stores come from {@link TieredCacheRedisAutoConfiguration} when Redis is configured and
- * Lettuce is present; otherwise every store is an {@link InMemoryTierStore} in this process, and one
- * INFO line says so. An application's own {@link CacheManager} (a {@code TieredCacheManager} or any
- * other), {@link TierStores} or {@link CacheKeyEncoder} replaces the one here. {@code
+ * Lettuce is present; otherwise every store is an {@link InMemoryTierStore} in this process, and
+ * one INFO line says so. An application's own {@link CacheManager} (a {@code TieredCacheManager} or
+ * any other), {@link TierStores} or {@link CacheKeyEncoder} replaces the one here. {@code
  * tiered-cache.enabled=false} turns it all off. It runs before Spring Boot's cache
  * auto-configuration, which then backs off.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
+@AutoConfiguration(
+    beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
 @ConditionalOnClass(CacheManager.class)
 @ConditionalOnBooleanProperty(name = "tiered-cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TieredCacheProperties.class)
@@ -46,12 +47,14 @@ public final class TieredCacheAutoConfiguration {
   TierStores tieredCacheStores(TieredCacheProperties properties, ApplicationContext context) {
     boolean lettuce =
         ClassUtils.isPresent("io.lettuce.core.RedisClient", context.getClassLoader())
-            && ClassUtils.isPresent("io.github.tieredcache.redis.RedisTierStore", context.getClassLoader());
+            && ClassUtils.isPresent(
+                "io.github.tieredcache.redis.RedisTierStore", context.getClassLoader());
     String reason =
         !lettuce
             ? "Lettuce or cache-redis is not on the class path"
             : "no Redis is configured (tiered-cache.redis.cluster.nodes or .host, or spring.data.redis.*)";
-    log.info("Tiered caches keep their remote tiers in this process (InMemoryTierStore): {}", reason);
+    log.info(
+        "Tiered caches keep their remote tiers in this process (InMemoryTierStore): {}", reason);
     List<NamedTierStore> stores = new ArrayList<>();
     stores.add(NamedTierStore.inProcess(TierStores.DEFAULT, new InMemoryTierStore()));
     for (String name : properties.getStores().keySet()) {
@@ -81,7 +84,9 @@ public final class TieredCacheAutoConfiguration {
             stores,
             customizers.orderedStream().toList(),
             keyEncoder,
-            classLoader != null ? classLoader : TieredCacheAutoConfiguration.class.getClassLoader());
+            classLoader != null
+                ? classLoader
+                : TieredCacheAutoConfiguration.class.getClassLoader());
     return new TieredCacheManager(factory, properties.getCacheNames(), properties.isDynamic());
   }
 }

@@ -12,8 +12,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code tieredcache} actuator endpoint, when the actuator is on the class
- * path, the endpoint is available (exposed and enabled) and there is a {@link TieredCacheManager}.
+ * Auto-configuration of the {@code tieredcache} actuator endpoint, when the actuator is on the
+ * class path, the endpoint is available (exposed and enabled) and there is a {@link
+ * TieredCacheManager}.
  */
 @AutoConfiguration(after = TieredCacheAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})

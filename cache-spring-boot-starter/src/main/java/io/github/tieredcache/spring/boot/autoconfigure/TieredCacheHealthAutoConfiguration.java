@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(
     after = TieredCacheAutoConfiguration.class,
-    beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
+    beforeName =
+        "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass({HealthContributor.class, ConditionalOnEnabledHealthIndicator.class})
 @ConditionalOnBean(TierStores.class)
 @ConditionalOnEnabledHealthIndicator("tieredcache")

@@ -18,9 +18,10 @@ import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of tiered-cache metrics, when Micrometer is on the class path and the
- * application has a {@link MeterRegistry}: every cache's meters ({@code cache.gets{cache,tier,result}}
- * and the rest, see cache-core's {@code CacheMetrics}) and, with resilience4j-micrometer, the
- * circuit breaker of every store ({@code resilience4j.circuitbreaker.*{name}}).
+ * application has a {@link MeterRegistry}: every cache's meters ({@code
+ * cache.gets{cache,tier,result}} and the rest, see cache-core's {@code CacheMetrics}) and, with
+ * resilience4j-micrometer, the circuit breaker of every store ({@code
+ * resilience4j.circuitbreaker.*{name}}).
  */
 @AutoConfiguration(
     after = TieredCacheAutoConfiguration.class,
@@ -33,7 +34,9 @@ import org.springframework.core.annotation.Order;
 @ConditionalOnBean({MeterRegistry.class, TierStores.class})
 public final class TieredCacheMetricsAutoConfiguration {
 
-  /** Binds each cache to the registry; first, so an application's customizer may still change it. */
+  /**
+   * Binds each cache to the registry; first, so an application's customizer may still change it.
+   */
   @Bean
   @Order(0)
   @ConditionalOnMissingBean(name = "tieredCacheMeterBinding")
@@ -54,7 +57,8 @@ public final class TieredCacheMetricsAutoConfiguration {
           breakers.putIfAbsent(store.circuitBreaker().getName(), store.circuitBreaker());
         }
       }
-      CircuitBreakerRegistry registry = CircuitBreakerRegistry.custom().withRegistryStore(breakers).build();
+      CircuitBreakerRegistry registry =
+          CircuitBreakerRegistry.custom().withRegistryStore(breakers).build();
       return TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry);
     }
   }

@@ -18,8 +18,8 @@ import org.springframework.validation.Validator;
  * overrides it setting by setting (a tier list is replaced whole). A setting given in neither takes
  * the library's default, noted on each property.
  *
- * <p>The properties check themselves when bound (they are a {@link Validator}), so a bad value fails
- * startup with a message naming the property.
+ * <p>The properties check themselves when bound (they are a {@link Validator}), so a bad value
+ * fails startup with a message naming the property.
  */
 @ConfigurationProperties("tiered-cache")
 public class TieredCacheProperties implements Validator {
@@ -433,8 +433,8 @@ public class TieredCacheProperties implements Validator {
   }
 
   /**
-   * A Redis deployment. Unset connection settings fall back, for the default store, to Spring Boot's
-   * spring.data.redis.* settings.
+   * A Redis deployment. Unset connection settings fall back, for the default store, to Spring
+   * Boot's spring.data.redis.* settings.
    */
   public static class RedisConnection {
 
@@ -663,7 +663,8 @@ public class TieredCacheProperties implements Validator {
       return permittedNumberOfCallsInHalfOpenState;
     }
 
-    public void setPermittedNumberOfCallsInHalfOpenState(int permittedNumberOfCallsInHalfOpenState) {
+    public void setPermittedNumberOfCallsInHalfOpenState(
+        int permittedNumberOfCallsInHalfOpenState) {
       this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
     }
 

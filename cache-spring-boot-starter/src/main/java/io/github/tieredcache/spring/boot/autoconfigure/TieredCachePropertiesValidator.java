@@ -29,7 +29,8 @@ final class TieredCachePropertiesValidator {
   private static final Pattern CACHE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern TIER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
   private static final Pattern REDIS_PREFIX = Pattern.compile("[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*");
-  private static final Pattern NODE = Pattern.compile("(rediss?://.+)|([^:/\\s]+|\\[[0-9a-fA-F:]+\\]):\\d{1,5}");
+  private static final Pattern NODE =
+      Pattern.compile("(rediss?://.+)|([^:/\\s]+|\\[[0-9a-fA-F:]+\\]):\\d{1,5}");
 
   private final TieredCacheProperties properties;
   private final Errors errors;
@@ -48,7 +49,9 @@ final class TieredCachePropertiesValidator {
       cacheName("cache-names[" + i + "]", name);
     }
     for (String pkg : properties.getAllowedPackages()) {
-      if (pkg == null || pkg.isBlank() || !pkg.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*\\.?")) {
+      if (pkg == null
+          || pkg.isBlank()
+          || !pkg.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*\\.?")) {
         reject("allowed-packages", "must list Java package names, not '" + pkg + "'");
       }
     }
@@ -63,7 +66,9 @@ final class TieredCachePropertiesValidator {
     redis("redis", properties.getRedis());
     for (Map.Entry<String, RedisConnection> store : properties.getStores().entrySet()) {
       if (store.getKey().equals(TierStores.DEFAULT)) {
-        reject("stores." + store.getKey(), "'default' is the store of tiered-cache.redis; choose another name");
+        reject(
+            "stores." + store.getKey(),
+            "'default' is the store of tiered-cache.redis; choose another name");
       }
       redis("stores." + store.getKey(), store.getValue());
     }
@@ -86,13 +91,17 @@ final class TieredCachePropertiesValidator {
     positive(path + ".absent-ttl", spec.getAbsentTtl());
     positive(path + ".remote-timeout", spec.getRemoteTimeout());
     positive(path + ".promotion.window", spec.getPromotion().getWindow());
-    positiveCount(path + ".promotion.hits", spec.getPromotion().getHits() == null ? null : spec.getPromotion().getHits().longValue());
+    positiveCount(
+        path + ".promotion.hits",
+        spec.getPromotion().getHits() == null ? null : spec.getPromotion().getHits().longValue());
     Double jitter = spec.getTtlJitter();
     if (jitter != null && !(jitter >= 0.0 && jitter <= 0.5)) {
       reject(path + ".ttl-jitter", "must be between 0 and 0.5, but is " + jitter);
     }
     if (spec.getStore() != null && !storeNames.contains(spec.getStore())) {
-      reject(path + ".store", "names no store (known: " + storeNames + "), but is '" + spec.getStore() + "'");
+      reject(
+          path + ".store",
+          "names no store (known: " + storeNames + "), but is '" + spec.getStore() + "'");
     }
     List<TierSpec> tiers = spec.getTiers();
     if (tiers == null) {
@@ -105,7 +114,9 @@ final class TieredCachePropertiesValidator {
       TierSpec tier = tiers.get(i);
       String tierPath = path + ".tiers[" + i + "]";
       if (tier.getName() == null || !TIER_NAME.matcher(tier.getName()).matches()) {
-        reject(tierPath + ".name", "must be 1 to 32 letters, digits, '-' or '_', not '" + tier.getName() + "'");
+        reject(
+            tierPath + ".name",
+            "must be 1 to 32 letters, digits, '-' or '_', not '" + tier.getName() + "'");
       }
       positive(tierPath + ".ttl", tier.getTtl());
       positive(tierPath + ".max-age", tier.getMaxAge());
@@ -113,7 +124,9 @@ final class TieredCachePropertiesValidator {
         reject(tierPath + ".stale-window", "must not be negative, but is " + tier.getStaleWindow());
       }
       if (tier.getStore() != null && !storeNames.contains(tier.getStore())) {
-        reject(tierPath + ".store", "names no store (known: " + storeNames + "), but is '" + tier.getStore() + "'");
+        reject(
+            tierPath + ".store",
+            "names no store (known: " + storeNames + "), but is '" + tier.getStore() + "'");
       }
     }
   }
@@ -147,23 +160,34 @@ final class TieredCachePropertiesValidator {
                 || own.getPromotion().getFrom() != null
                 || own.getPromotion().getTo() != null);
     String promotionPath = where(path, own, ownPromotion) + ".promotion";
-    if (spec.promotion() == PromotionPolicy.ON_HIT || spec.promotion() == PromotionPolicy.AFTER_HITS) {
+    if (spec.promotion() == PromotionPolicy.ON_HIT
+        || spec.promotion() == PromotionPolicy.AFTER_HITS) {
       String from = spec.promotionSource();
       String to = spec.promotionTarget();
       if (from == null) {
-        reject(promotionPath + ".from", "must be set: " + spec.promotion().name().toLowerCase().replace('_', '-')
-            + " needs two tiers or a from tier");
+        reject(
+            promotionPath + ".from",
+            "must be set: "
+                + spec.promotion().name().toLowerCase().replace('_', '-')
+                + " needs two tiers or a from tier");
       } else if (!checked.names().contains(from)) {
-        reject(promotionPath + ".from", "names no tier of " + checked.names() + ", but is '" + from + "'");
+        reject(
+            promotionPath + ".from",
+            "names no tier of " + checked.names() + ", but is '" + from + "'");
       } else if (!checked.names().contains(to)) {
-        reject(promotionPath + ".to", "names no tier of " + checked.names() + ", but is '" + to + "'");
+        reject(
+            promotionPath + ".to", "names no tier of " + checked.names() + ", but is '" + to + "'");
       } else if (checked.indexOf(to) >= checked.indexOf(from)) {
-        reject(promotionPath + ".to", "must be hotter than from ('" + from + "'), but is '" + to + "'");
+        reject(
+            promotionPath + ".to",
+            "must be hotter than from ('" + from + "'), but is '" + to + "'");
       }
     }
   }
 
-  /** Returns the path of the spec that holds a value: the cache's own if it sets it, else defaults. */
+  /**
+   * Returns the path of the spec that holds a value: the cache's own if it sets it, else defaults.
+   */
   private static String where(String path, @Nullable CacheSpec own, boolean ownSetsIt) {
     return own == null || ownSetsIt ? path : "defaults";
   }
@@ -172,10 +196,13 @@ final class TieredCachePropertiesValidator {
     for (int i = 0; i < redis.getCluster().getNodes().size(); i++) {
       String node = redis.getCluster().getNodes().get(i);
       if (node == null || !NODE.matcher(node.trim()).matches()) {
-        reject(path + ".cluster.nodes[" + i + "]", "must be host:port or a redis:// URI, not '" + node + "'");
+        reject(
+            path + ".cluster.nodes[" + i + "]",
+            "must be host:port or a redis:// URI, not '" + node + "'");
       }
     }
-    positive(path + ".cluster.topology-refresh-period", redis.getCluster().getTopologyRefreshPeriod());
+    positive(
+        path + ".cluster.topology-refresh-period", redis.getCluster().getTopologyRefreshPeriod());
     Integer port = redis.getPort();
     if (port != null && (port < 1 || port > 65535)) {
       reject(path + ".port", "must be a port number (1 to 65535), but is " + port);
@@ -186,24 +213,32 @@ final class TieredCachePropertiesValidator {
     positive(path + ".command-timeout", redis.getCommandTimeout());
     String prefix = redis.getKeyPrefix();
     if (prefix != null && (prefix.length() > 64 || !REDIS_PREFIX.matcher(prefix).matches())) {
-      reject(path + ".key-prefix", "must be 1 to 64 letters, digits, '.', '_' or '-', in segments separated by"
-          + " single ':', not '" + prefix + "'");
+      reject(
+          path + ".key-prefix",
+          "must be 1 to 64 letters, digits, '.', '_' or '-', in segments separated by"
+              + " single ':', not '"
+              + prefix
+              + "'");
     }
     if (!redis.getCluster().getNodes().isEmpty() && redis.getHost() != null) {
-      reject(path + ".host", "set either " + PREFIX + path + ".cluster.nodes or " + PREFIX + path + ".host, not both");
+      reject(
+          path + ".host",
+          "set either " + PREFIX + path + ".cluster.nodes or " + PREFIX + path + ".host, not both");
     }
   }
 
   private void circuitBreaker(CircuitBreaker breaker) {
     percentage("circuit-breaker.failure-rate-threshold", breaker.getFailureRateThreshold());
     percentage("circuit-breaker.slow-call-rate-threshold", breaker.getSlowCallRateThreshold());
-    positive("circuit-breaker.slow-call-duration-threshold", breaker.getSlowCallDurationThreshold());
+    positive(
+        "circuit-breaker.slow-call-duration-threshold", breaker.getSlowCallDurationThreshold());
     positive("circuit-breaker.wait-duration-in-open-state", breaker.getWaitDurationInOpenState());
     positiveCount(
         "circuit-breaker.permitted-number-of-calls-in-half-open-state",
         (long) breaker.getPermittedNumberOfCallsInHalfOpenState());
     positiveCount("circuit-breaker.sliding-window-size", (long) breaker.getSlidingWindowSize());
-    positiveCount("circuit-breaker.minimum-number-of-calls", (long) breaker.getMinimumNumberOfCalls());
+    positiveCount(
+        "circuit-breaker.minimum-number-of-calls", (long) breaker.getMinimumNumberOfCalls());
     positive("circuit-breaker.call-timeout", breaker.getCallTimeout());
     positiveCount("circuit-breaker.backlog-capacity", (long) breaker.getBacklogCapacity());
   }

@@ -61,10 +61,12 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @EnableConfigurationProperties(TieredCacheProperties.class)
 public final class TieredCacheRedisAutoConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(TieredCacheRedisAutoConfiguration.class);
+  private static final Logger log =
+      LoggerFactory.getLogger(TieredCacheRedisAutoConfiguration.class);
 
   /** What the health probe reads: a key no cache uses. */
-  private static final Namespace PROBE_NAMESPACE = Namespace.of("tiered-cache-health", List.of("probe"));
+  private static final Namespace PROBE_NAMESPACE =
+      Namespace.of("tiered-cache-health", List.of("probe"));
 
   private static final byte[] PROBE_KEY = "probe".getBytes(StandardCharsets.US_ASCII);
 
@@ -111,10 +113,12 @@ public final class TieredCacheRedisAutoConfiguration {
         client instanceof RedisClusterClient cluster
             ? RedisTierStore.using(cluster)
             : RedisTierStore.using((RedisClient) client, defaultUri(target));
-    String description = client instanceof RedisClusterClient && !target.isCluster()
-        ? "redis-cluster (application client)"
-        : target.description();
-    stores.add(guard(TierStores.DEFAULT, builder.options(options).build(), description, properties));
+    String description =
+        client instanceof RedisClusterClient && !target.isCluster()
+            ? "redis-cluster (application client)"
+            : target.description();
+    stores.add(
+        guard(TierStores.DEFAULT, builder.options(options).build(), description, properties));
     for (Map.Entry<String, RedisConnection> named : properties.getStores().entrySet()) {
       RedisTarget namedTarget = RedisTarget.of(named.getValue());
       RedisTierStore.Builder b =
@@ -166,7 +170,8 @@ public final class TieredCacheRedisAutoConfiguration {
   }
 
   /** The store's options; connection settings are already in the target's URIs. */
-  private static RedisTierStoreOptions storeOptions(RedisConnection connection, RedisTarget target) {
+  private static RedisTierStoreOptions storeOptions(
+      RedisConnection connection, RedisTarget target) {
     RedisTierStoreOptions.Builder options = RedisTierStoreOptions.builder();
     if (connection.getKeyPrefix() != null) {
       options.keyPrefix(connection.getKeyPrefix());
@@ -188,8 +193,10 @@ public final class TieredCacheRedisAutoConfiguration {
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(o.requestQueueSize())
-        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(o.commandTimeout()).build())
-        .socketOptions(SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build())
+        .timeoutOptions(
+            TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(o.commandTimeout()).build())
+        .socketOptions(
+            SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build())
         .build();
   }
 
@@ -198,8 +205,10 @@ public final class TieredCacheRedisAutoConfiguration {
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(o.requestQueueSize())
-        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(o.commandTimeout()).build())
-        .socketOptions(SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build())
+        .timeoutOptions(
+            TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(o.commandTimeout()).build())
+        .socketOptions(
+            SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build())
         .topologyRefreshOptions(
             ClusterTopologyRefreshOptions.builder()
                 .enablePeriodicRefresh(o.topologyRefreshPeriod())
@@ -207,14 +216,18 @@ public final class TieredCacheRedisAutoConfiguration {
                 .adaptiveRefreshTriggersTimeout(o.adaptiveRefreshMinInterval())
                 .build())
         .nodeFilter(
-            node -> !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL) || node.is(NodeFlag.NOADDR)))
+            node ->
+                !(node.is(NodeFlag.FAIL)
+                    || node.is(NodeFlag.EVENTUAL_FAIL)
+                    || node.is(NodeFlag.NOADDR)))
         .build();
   }
 
   /** Matches when {@code tiered-cache.redis} or {@code spring.data.redis} names a server. */
   static final class RedisConfiguredCondition extends SpringBootCondition {
     @Override
-    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+    public ConditionOutcome getMatchOutcome(
+        ConditionContext context, AnnotatedTypeMetadata metadata) {
       return RedisTarget.isConfigured(context.getEnvironment())
           ? ConditionOutcome.match("a Redis is configured")
           : ConditionOutcome.noMatch(

@@ -1,4 +1,7 @@
-/** Spring Boot auto-configuration of tiered caches: properties, stores, the cache manager, metrics and actuator wiring. */
+/**
+ * Spring Boot auto-configuration of tiered caches: properties, stores, the cache manager, metrics
+ * and actuator wiring.
+ */
 @NullMarked
 package io.github.tieredcache.spring.boot.autoconfigure;
 

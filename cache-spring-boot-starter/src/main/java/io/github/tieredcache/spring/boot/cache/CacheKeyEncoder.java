@@ -5,9 +5,9 @@ package io.github.tieredcache.spring.boot.cache;
  * {@link org.springframework.cache.interceptor.SimpleKey}, the result of a {@code key} expression)
  * into the text a tiered cache stores them under.
  *
- * <p>Two keys that are {@code equals} must encode to the same text, and two keys that are not should
- * encode differently, or one key's value is returned for the other. Declare a bean of this type to
- * replace the {@link DefaultCacheKeyEncoder}. Implementations are thread-safe.
+ * <p>Two keys that are {@code equals} must encode to the same text, and two keys that are not
+ * should encode differently, or one key's value is returned for the other. Declare a bean of this
+ * type to replace the {@link DefaultCacheKeyEncoder}. Implementations are thread-safe.
  */
 @FunctionalInterface
 public interface CacheKeyEncoder {

@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentMap;
  * and decoding accepts only classes from an allow-list of packages.
  *
  * <p>Layout: two bytes giving the length {@code n} of the class name, the class name (UTF-8), then
- * the value as JSON, written and read by Jackson for exactly that class. Jackson's default typing is
- * never enabled: the JSON carries no type information, and the class name is checked against the
+ * the value as JSON, written and read by Jackson for exactly that class. Jackson's default typing
+ * is never enabled: the JSON carries no type information, and the class name is checked against the
  * allow-list before the class is even loaded, so bytes written by someone else cannot make this
  * process instantiate an arbitrary class. A copy naming a class outside the list fails to decode,
  * which the cache treats as a miss.
@@ -69,7 +69,8 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
    * @param allowedPackages packages whose classes (and sub-packages' classes) may be stored
    * @param classLoader loads the allowed classes
    */
-  public ClassTaggedJsonCodec(ObjectMapper mapper, Collection<String> allowedPackages, ClassLoader classLoader) {
+  public ClassTaggedJsonCodec(
+      ObjectMapper mapper, Collection<String> allowedPackages, ClassLoader classLoader) {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
     this.allowedPackages =
         allowedPackages.stream().map(p -> p.endsWith(".") ? p : p + ".").toList();
@@ -122,12 +123,16 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
     Class<?> type = value.getClass();
     if (value instanceof Collection || value instanceof Map) {
       throw new IllegalArgumentException(
-          "a " + type.getName() + " cannot be cached without a declared type, since JSON loses its"
+          "a "
+              + type.getName()
+              + " cannot be cached without a declared type, since JSON loses its"
               + " element type: set the cache's value-type or a codec in a TieredCacheCustomizer");
     }
     if (!isAllowed(type.getName())) {
       throw new IllegalArgumentException(
-          type.getName() + " is not in tiered-cache.allowed-packages " + allowedPackages
+          type.getName()
+              + " is not in tiered-cache.allowed-packages "
+              + allowedPackages
               + "; add its package, or set the cache's value-type");
     }
     byte[] name = type.getName().getBytes(StandardCharsets.UTF_8);
@@ -174,7 +179,8 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
     try {
       return mapper.readerFor(Class.forName(className, false, classLoader));
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("the copy names " + className + ", which is not on the class path", e);
+      throw new IllegalArgumentException(
+          "the copy names " + className + ", which is not on the class path", e);
     }
   }
 

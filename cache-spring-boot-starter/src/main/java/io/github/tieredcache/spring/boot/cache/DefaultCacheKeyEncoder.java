@@ -2,13 +2,13 @@ package io.github.tieredcache.spring.boot.cache;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
+import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalAmount;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.SortedSet;
-import java.time.temporal.TemporalAccessor;
-import java.time.temporal.TemporalAmount;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cache.interceptor.SimpleKey;
 import org.springframework.util.ReflectionUtils;
@@ -22,9 +22,9 @@ import org.springframework.util.ReflectionUtils;
  *       {@code 42L} and {@code "42"} are the same key: a cache's keys normally share one type.
  *   <li>A {@link SimpleKey} (several method parameters), an array, a {@link List} or a {@link
  *       SortedSet} is written as {@code [e1,e2,...]}, each element encoded the same way, and {@code
- *       \ , [ ]} inside an element's text escaped with a backslash; a {@code null} element is {@code
- *       \0}. {@code SimpleKey.EMPTY} (a method without parameters) is {@code []}. The encoding is
- *       injective for keys of one shape.
+ *       \ , [ ]} inside an element's text escaped with a backslash; a {@code null} element is
+ *       {@code \0}. {@code SimpleKey.EMPTY} (a method without parameters) is {@code []}. The
+ *       encoding is injective for keys of one shape.
  *   <li>Any other object is written with {@code toString()} if its class overrides it (records do),
  *       and refused otherwise, since {@code Object.toString()} changes from run to run.
  * </ul>

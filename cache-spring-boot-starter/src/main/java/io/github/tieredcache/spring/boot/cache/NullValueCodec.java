@@ -12,8 +12,8 @@ import org.springframework.util.ClassUtils;
  * one-byte marker, every other value through a delegate codec.
  *
  * <p>Layout: one byte, {@code 0} for {@code NullValue} (nothing follows) or {@code 1} followed by
- * the delegate's bytes. The id is {@code "spring-"} followed by the delegate's id, so copies written
- * by a plain codec are misses rather than misread.
+ * the delegate's bytes. The id is {@code "spring-"} followed by the delegate's id, so copies
+ * written by a plain codec are misses rather than misread.
  *
  * <p>When a declared type is given, {@link #encode} refuses a value of another type with a message
  * naming the cache's {@code value-type}, instead of writing bytes that would not decode.
@@ -31,7 +31,8 @@ public final class NullValueCodec implements ValueCodec<Object> {
 
   private NullValueCodec(ValueCodec<Object> delegate, @Nullable Class<?> declaredType) {
     this.delegate = delegate;
-    this.declaredType = declaredType == null ? null : ClassUtils.resolvePrimitiveIfNecessary(declaredType);
+    this.declaredType =
+        declaredType == null ? null : ClassUtils.resolvePrimitiveIfNecessary(declaredType);
     this.id = "spring-" + delegate.id();
   }
 
@@ -94,7 +95,10 @@ public final class NullValueCodec implements ValueCodec<Object> {
 
   @Override
   public String toString() {
-    return "NullValueCodec[" + delegate + (declaredType == null ? "" : ", " + declaredType.getName()) + "]";
+    return "NullValueCodec["
+        + delegate
+        + (declaredType == null ? "" : ", " + declaredType.getName())
+        + "]";
   }
 
   /** For tests: whether {@code bytes} encode a cached null. */

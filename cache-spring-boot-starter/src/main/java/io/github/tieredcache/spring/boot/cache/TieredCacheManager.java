@@ -18,9 +18,9 @@ import org.springframework.cache.CacheManager;
  * A Spring {@link CacheManager} whose caches are {@link TieredSpringCache}s.
  *
  * <p>The caches named at construction are created at once; any other name is created on its first
- * {@link #getCache} when the manager is dynamic, and answered with {@code null} otherwise (so Spring
- * reports an unknown cache). Closing the manager closes every cache's invalidation subscription; the
- * tier stores, which caches share, are not closed.
+ * {@link #getCache} when the manager is dynamic, and answered with {@code null} otherwise (so
+ * Spring reports an unknown cache). Closing the manager closes every cache's invalidation
+ * subscription; the tier stores, which caches share, are not closed.
  *
  * <p>Thread-safe: a cache is created at most once.
  */

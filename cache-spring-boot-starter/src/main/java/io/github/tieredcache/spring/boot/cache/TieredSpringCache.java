@@ -16,8 +16,8 @@ import org.springframework.cache.support.NullValue;
 
 /**
  * A Spring {@link org.springframework.cache.Cache} over a {@link TieredCache}, so that
- * {@code @Cacheable}, {@code @CachePut} and {@code @CacheEvict} read and write the L0 and the remote
- * tiers.
+ * {@code @Cacheable}, {@code @CachePut} and {@code @CacheEvict} read and write the L0 and the
+ * remote tiers.
  *
  * <p><b>Keys</b> are turned into text by a {@link CacheKeyEncoder} (by default {@link
  * DefaultCacheKeyEncoder}) and prefixed with the cache's key prefix; the tiered cache below only
@@ -29,16 +29,17 @@ import org.springframework.cache.support.NullValue;
  * must accept it: the starter's codecs do, see {@link NullValueCodec}), and later reads return
  * {@code null} without calling the method again. Without {@code allowNullValues}, {@link #put} of
  * {@code null} throws {@link IllegalArgumentException} (as every Spring cache does), while a {@code
- * null} returned to {@link #get(Object, Callable)} is passed to the tiered cache as an absent value,
- * which it remembers only when an absent-value TTL is set.
+ * null} returned to {@link #get(Object, Callable)} is passed to the tiered cache as an absent
+ * value, which it remembers only when an absent-value TTL is set.
  *
- * <p><b>Loading</b>: {@link #get(Object, Callable)} ({@code @Cacheable(sync = true)}) uses the tiered
- * cache's single-flight load: the callable runs on the calling thread, at most once per key at a
- * time in this instance, and its exception reaches the caller as a {@link ValueRetrievalException}.
+ * <p><b>Loading</b>: {@link #get(Object, Callable)} ({@code @Cacheable(sync = true)}) uses the
+ * tiered cache's single-flight load: the callable runs on the calling thread, at most once per key
+ * at a time in this instance, and its exception reaches the caller as a {@link
+ * ValueRetrievalException}.
  *
- * <p><b>Failures</b> of the remote tiers never reach the caller (the tiered cache answers from the L0
- * or the loader); anything else this cache throws (a value its codec refuses, say) reaches Spring's
- * {@link org.springframework.cache.interceptor.CacheErrorHandler}.
+ * <p><b>Failures</b> of the remote tiers never reach the caller (the tiered cache answers from the
+ * L0 or the loader); anything else this cache throws (a value its codec refuses, say) reaches
+ * Spring's {@link org.springframework.cache.interceptor.CacheErrorHandler}.
  *
  * <p>Thread-safe.
  */
@@ -213,9 +214,9 @@ public class TieredSpringCache extends AbstractValueAdaptingCache {
   }
 
   /**
-   * Returns the cached value or, on a miss, the value of {@code valueLoader}'s future, which is then
-   * put. Unlike {@link #get(Object, Callable)} this does not share loads between callers, since the
-   * tiered cache's loads are synchronous.
+   * Returns the cached value or, on a miss, the value of {@code valueLoader}'s future, which is
+   * then put. Unlike {@link #get(Object, Callable)} this does not share loads between callers,
+   * since the tiered cache's loads are synchronous.
    */
   @Override
   @SuppressWarnings("unchecked")

@@ -1,4 +1,7 @@
-/** Spring's cache abstraction over tiered caches: a {@code CacheManager}, its caches, key encoding and value codecs. */
+/**
+ * Spring's cache abstraction over tiered caches: a {@code CacheManager}, its caches, key encoding
+ * and value codecs.
+ */
 @NullMarked
 package io.github.tieredcache.spring.boot.cache;
 

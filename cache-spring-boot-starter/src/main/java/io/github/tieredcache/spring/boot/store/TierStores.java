@@ -74,13 +74,20 @@ public final class TierStores implements DisposableBean {
   /** Returns every store, the default first. */
   public List<NamedTierStore> all() {
     return stores.values().stream()
-        .sorted((a, b) -> a.name().equals(DEFAULT) ? -1 : b.name().equals(DEFAULT) ? 1 : a.name().compareTo(b.name()))
+        .sorted(
+            (a, b) ->
+                a.name().equals(DEFAULT)
+                    ? -1
+                    : b.name().equals(DEFAULT) ? 1 : a.name().compareTo(b.name()))
         .toList();
   }
 
   /** Returns the name of {@code store}, if it is one of these. */
   public Optional<String> nameOf(TierStore store) {
-    return stores.values().stream().filter(s -> s.store() == store).map(NamedTierStore::name).findFirst();
+    return stores.values().stream()
+        .filter(s -> s.store() == store)
+        .map(NamedTierStore::name)
+        .findFirst();
   }
 
   @Override

@@ -29,7 +29,8 @@ class CachingWithInMemoryStoreTest {
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(
-              AutoConfigurations.of(TieredCacheAutoConfiguration.class, TieredCacheMetricsAutoConfiguration.class))
+              AutoConfigurations.of(
+                  TieredCacheAutoConfiguration.class, TieredCacheMetricsAutoConfiguration.class))
           .withPropertyValues(
               "tiered-cache.cache-names=posts",
               "tiered-cache.allowed-packages=io.github.tieredcache.spring.boot.autoconfigure")
@@ -37,115 +38,139 @@ class CachingWithInMemoryStoreTest {
 
   @Test
   void cacheableLoadsOnceAndCacheEvictDropsTheEntry() {
-    runner.run(context -> {
-      Posts posts = context.getBean(Posts.class);
-      assertThat(posts.find(1)).isEqualTo(new Post(1, "post 1"));
-      assertThat(posts.find(1)).isEqualTo(new Post(1, "post 1"));
-      assertThat(posts.loads()).hasValue(1);
+    runner.run(
+        context -> {
+          Posts posts = context.getBean(Posts.class);
+          assertThat(posts.find(1)).isEqualTo(new Post(1, "post 1"));
+          assertThat(posts.find(1)).isEqualTo(new Post(1, "post 1"));
+          assertThat(posts.loads()).hasValue(1);
 
-      posts.evict(1);
-      posts.find(1);
-      assertThat(posts.loads()).hasValue(2);
-    });
+          posts.evict(1);
+          posts.find(1);
+          assertThat(posts.loads()).hasValue(2);
+        });
   }
 
   @Test
   void cachePutReplacesTheValueAndEvictAllEntriesClearsTheCache() {
-    runner.run(context -> {
-      Posts posts = context.getBean(Posts.class);
-      posts.find(1);
-      posts.find(2);
-      posts.update(new Post(1, "edited"));
-      assertThat(posts.find(1).title()).isEqualTo("edited");
-      assertThat(posts.loads()).hasValue(2);
+    runner.run(
+        context -> {
+          Posts posts = context.getBean(Posts.class);
+          posts.find(1);
+          posts.find(2);
+          posts.update(new Post(1, "edited"));
+          assertThat(posts.find(1).title()).isEqualTo("edited");
+          assertThat(posts.loads()).hasValue(2);
 
-      posts.evictAll();
-      posts.find(1);
-      posts.find(2);
-      assertThat(posts.loads()).hasValue(4);
-    });
+          posts.evictAll();
+          posts.find(1);
+          posts.find(2);
+          assertThat(posts.loads()).hasValue(4);
+        });
   }
 
   @Test
   void syncCacheableSharesTheLoadAndUnwrapsTheLoadersException() {
-    runner.run(context -> {
-      Posts posts = context.getBean(Posts.class);
-      assertThat(posts.findSync(3)).isEqualTo(new Post(3, "post 3"));
-      assertThat(posts.findSync(3)).isEqualTo(new Post(3, "post 3"));
-      assertThat(posts.loads()).hasValue(1);
+    runner.run(
+        context -> {
+          Posts posts = context.getBean(Posts.class);
+          assertThat(posts.findSync(3)).isEqualTo(new Post(3, "post 3"));
+          assertThat(posts.findSync(3)).isEqualTo(new Post(3, "post 3"));
+          assertThat(posts.loads()).hasValue(1);
 
-      assertThatThrownBy(() -> posts.findSync(-1))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("no post -1");
-      assertThat(posts.findSync(3)).isNotNull();
-    });
+          assertThatThrownBy(() -> posts.findSync(-1))
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessage("no post -1");
+          assertThat(posts.findSync(3)).isNotNull();
+        });
   }
 
   @Test
   void aNullResultIsCachedAsNullValue() {
-    runner.run(context -> {
-      Posts posts = context.getBean(Posts.class);
-      assertThat(posts.findMaybe(404)).isNull();
-      assertThat(posts.findMaybe(404)).isNull();
-      assertThat(posts.findMaybeSync(405)).isNull();
-      assertThat(posts.findMaybeSync(405)).isNull();
-      assertThat(posts.loads()).hasValue(2);
-    });
+    runner.run(
+        context -> {
+          Posts posts = context.getBean(Posts.class);
+          assertThat(posts.findMaybe(404)).isNull();
+          assertThat(posts.findMaybe(404)).isNull();
+          assertThat(posts.findMaybeSync(405)).isNull();
+          assertThat(posts.findMaybeSync(405)).isNull();
+          assertThat(posts.loads()).hasValue(2);
+        });
   }
 
   @Test
   void aNullResultIsNotCachedWhenNullsAreNotAllowed() {
-    runner.withPropertyValues("tiered-cache.defaults.allow-null-values=false").run(context -> {
-      Posts posts = context.getBean(Posts.class);
-      assertThat(posts.findMaybeSync(404)).isNull();
-      assertThat(posts.findMaybeSync(404)).isNull();
-      assertThat(posts.loads()).hasValue(2);
-    });
+    runner
+        .withPropertyValues("tiered-cache.defaults.allow-null-values=false")
+        .run(
+            context -> {
+              Posts posts = context.getBean(Posts.class);
+              assertThat(posts.findMaybeSync(404)).isNull();
+              assertThat(posts.findMaybeSync(404)).isNull();
+              assertThat(posts.loads()).hasValue(2);
+            });
   }
 
   @Test
   void aNullResultIsRememberedAsAbsentForTheAbsentTtl() {
     runner
-        .withPropertyValues("tiered-cache.defaults.allow-null-values=false", "tiered-cache.defaults.absent-ttl=1m")
-        .run(context -> {
-          Posts posts = context.getBean(Posts.class);
-          assertThat(posts.findMaybeSync(404)).isNull();
-          assertThat(posts.findMaybeSync(404)).isNull();
-          assertThat(posts.loads()).hasValue(1);
-        });
+        .withPropertyValues(
+            "tiered-cache.defaults.allow-null-values=false", "tiered-cache.defaults.absent-ttl=1m")
+        .run(
+            context -> {
+              Posts posts = context.getBean(Posts.class);
+              assertThat(posts.findMaybeSync(404)).isNull();
+              assertThat(posts.findMaybeSync(404)).isNull();
+              assertThat(posts.loads()).hasValue(1);
+            });
   }
 
   @Test
   void aValueTheCodecRefusesGoesToTheCacheErrorHandler() {
-    runner.withUserConfiguration(RecordingErrorHandler.class).run(context -> {
-      Posts posts = context.getBean(Posts.class);
-      assertThat(posts.notAllowed(1)).isInstanceOf(Opaque.class);
-      RecordingErrorHandler handler = context.getBean(RecordingErrorHandler.class);
-      assertThat(handler.errors).isNotEmpty();
-    });
+    runner
+        .withUserConfiguration(RecordingErrorHandler.class)
+        .run(
+            context -> {
+              Posts posts = context.getBean(Posts.class);
+              assertThat(posts.notAllowed(1)).isInstanceOf(Opaque.class);
+              RecordingErrorHandler handler = context.getBean(RecordingErrorHandler.class);
+              assertThat(handler.errors).isNotEmpty();
+            });
   }
 
   @Test
   void everyCacheIsBoundToTheMeterRegistry() {
-    runner.run(context -> {
-      Posts posts = context.getBean(Posts.class);
-      posts.find(1);
-      posts.find(1);
-      MeterRegistry registry = context.getBean(MeterRegistry.class);
-      assertThat(registry.get("cache.gets").tags("cache", "posts", "tier", "l0", "result", "hit").functionCounter().count())
-          .isEqualTo(1.0);
-      assertThat(registry.get("cache.gets").tags("cache", "posts", "tier", "hot").functionCounters()).isNotEmpty();
-    });
+    runner.run(
+        context -> {
+          Posts posts = context.getBean(Posts.class);
+          posts.find(1);
+          posts.find(1);
+          MeterRegistry registry = context.getBean(MeterRegistry.class);
+          assertThat(
+                  registry
+                      .get("cache.gets")
+                      .tags("cache", "posts", "tier", "l0", "result", "hit")
+                      .functionCounter()
+                      .count())
+              .isEqualTo(1.0);
+          assertThat(
+                  registry
+                      .get("cache.gets")
+                      .tags("cache", "posts", "tier", "hot")
+                      .functionCounters())
+              .isNotEmpty();
+        });
   }
 
   @Test
   void theManagerIsTheCacheManagerOfTheCachingInfrastructure() {
-    runner.run(context -> {
-      TieredCacheManager manager = context.getBean(TieredCacheManager.class);
-      context.getBean(Posts.class).find(9);
-      Cache cache = manager.getCache("posts");
-      assertThat(cache.get(9L, Post.class)).isEqualTo(new Post(9, "post 9"));
-    });
+    runner.run(
+        context -> {
+          TieredCacheManager manager = context.getBean(TieredCacheManager.class);
+          context.getBean(Posts.class).find(9);
+          Cache cache = manager.getCache("posts");
+          assertThat(cache.get(9L, Post.class)).isEqualTo(new Post(9, "post 9"));
+        });
   }
 
   /** A cached value. */
@@ -183,7 +208,8 @@ class CachingWithInMemoryStoreTest {
     }
 
     @Override
-    public void handleCachePutError(RuntimeException e, Cache cache, Object key, @Nullable Object value) {
+    public void handleCachePutError(
+        RuntimeException e, Cache cache, Object key, @Nullable Object value) {
       errors.add(e);
     }
 

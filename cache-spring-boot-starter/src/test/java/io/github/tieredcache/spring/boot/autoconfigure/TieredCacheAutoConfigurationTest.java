@@ -32,63 +32,87 @@ class TieredCacheAutoConfigurationTest {
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(
-              AutoConfigurations.of(TieredCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+              AutoConfigurations.of(
+                  TieredCacheAutoConfiguration.class, CacheAutoConfiguration.class))
           .withUserConfiguration(CachingConfig.class);
 
   @Test
   void withoutRedisTheCacheManagerKeepsTheRemoteTiersInProcessAndSaysSoOnce(CapturedOutput output) {
-    runner.run(context -> {
-      assertThat(context).hasSingleBean(TieredCacheManager.class).hasSingleBean(CacheManager.class);
-      TierStores stores = context.getBean(TierStores.class);
-      assertThat(stores.defaultStore().isInProcess()).isTrue();
-      assertThat(output).containsOnlyOnce("InMemoryTierStore");
-    });
+    runner.run(
+        context -> {
+          assertThat(context)
+              .hasSingleBean(TieredCacheManager.class)
+              .hasSingleBean(CacheManager.class);
+          TierStores stores = context.getBean(TierStores.class);
+          assertThat(stores.defaultStore().isInProcess()).isTrue();
+          assertThat(output).containsOnlyOnce("InMemoryTierStore");
+        });
   }
 
   @Test
   void cacheNamesAreCreatedAtStartupAndOthersOnDemand() {
-    runner.withPropertyValues("tiered-cache.cache-names=posts,users").run(context -> {
-      TieredCacheManager manager = context.getBean(TieredCacheManager.class);
-      assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("posts", "users");
-      assertThat(manager.getCache("other")).isNotNull();
-      assertThat(manager.getCacheNames()).contains("other");
-    });
+    runner
+        .withPropertyValues("tiered-cache.cache-names=posts,users")
+        .run(
+            context -> {
+              TieredCacheManager manager = context.getBean(TieredCacheManager.class);
+              assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("posts", "users");
+              assertThat(manager.getCache("other")).isNotNull();
+              assertThat(manager.getCacheNames()).contains("other");
+            });
   }
 
   @Test
   void nonDynamicManagerAnswersNullForUnknownNames() {
-    runner.withPropertyValues("tiered-cache.cache-names=posts", "tiered-cache.dynamic=false").run(context -> {
-      TieredCacheManager manager = context.getBean(TieredCacheManager.class);
-      assertThat(manager.getCache("posts")).isNotNull();
-      assertThat(manager.getCache("other")).isNull();
-    });
+    runner
+        .withPropertyValues("tiered-cache.cache-names=posts", "tiered-cache.dynamic=false")
+        .run(
+            context -> {
+              TieredCacheManager manager = context.getBean(TieredCacheManager.class);
+              assertThat(manager.getCache("posts")).isNotNull();
+              assertThat(manager.getCache("other")).isNull();
+            });
   }
 
   @Test
   void disabledTurnsEverythingOff() {
-    runner.withPropertyValues("tiered-cache.enabled=false").run(context -> {
-      assertThat(context).doesNotHaveBean(TieredCacheManager.class).doesNotHaveBean(TierStores.class);
-      // Spring Boot's own cache auto-configuration takes over.
-      assertThat(context).hasSingleBean(CacheManager.class);
-    });
+    runner
+        .withPropertyValues("tiered-cache.enabled=false")
+        .run(
+            context -> {
+              assertThat(context)
+                  .doesNotHaveBean(TieredCacheManager.class)
+                  .doesNotHaveBean(TierStores.class);
+              // Spring Boot's own cache auto-configuration takes over.
+              assertThat(context).hasSingleBean(CacheManager.class);
+            });
   }
 
   @Test
   void anApplicationsOwnCacheManagerIsUsedInstead() {
-    runner.withUserConfiguration(OwnCacheManager.class).run(context -> {
-      assertThat(context).doesNotHaveBean(TieredCacheManager.class);
-      assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
-    });
+    runner
+        .withUserConfiguration(OwnCacheManager.class)
+        .run(
+            context -> {
+              assertThat(context).doesNotHaveBean(TieredCacheManager.class);
+              assertThat(context.getBean(CacheManager.class))
+                  .isInstanceOf(ConcurrentMapCacheManager.class);
+            });
   }
 
   @Test
   void anApplicationsOwnTieredCacheManagerStoresAndKeyEncoderAreUsed() {
-    runner.withUserConfiguration(OwnTieredBeans.class).run(context -> {
-      assertThat(context).hasSingleBean(TieredCacheManager.class);
-      assertThat(context.getBean(TieredCacheManager.class)).isSameAs(context.getBean("ownManager"));
-      assertThat(context.getBean(TierStores.class)).isSameAs(context.getBean("ownStores"));
-      assertThat(context.getBean(CacheKeyEncoder.class)).isSameAs(context.getBean("ownEncoder"));
-    });
+    runner
+        .withUserConfiguration(OwnTieredBeans.class)
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(TieredCacheManager.class);
+              assertThat(context.getBean(TieredCacheManager.class))
+                  .isSameAs(context.getBean("ownManager"));
+              assertThat(context.getBean(TierStores.class)).isSameAs(context.getBean("ownStores"));
+              assertThat(context.getBean(CacheKeyEncoder.class))
+                  .isSameAs(context.getBean("ownEncoder"));
+            });
   }
 
   @Test
@@ -115,50 +139,59 @@ class TieredCacheAutoConfigurationTest {
             "tiered-cache.caches.posts.allow-null-values=false",
             "tiered-cache.caches.posts.key-prefix=p2:",
             "tiered-cache.caches.posts.value-type=" + Post.class.getName())
-        .run(context -> {
-          TieredCacheProperties properties = context.getBean(TieredCacheProperties.class);
-          ResolvedCacheSpec posts = properties.resolve("posts");
-          assertThat(posts.l0MaximumSize()).isEqualTo(50);
-          assertThat(posts.l0ExpireAfterWrite()).isEqualTo(Duration.ofSeconds(10));
-          assertThat(posts.ttlJitter()).isEqualTo(0.1);
-          assertThat(posts.defaultTier()).isEqualTo("old");
-          assertThat(posts.promotion()).isEqualTo(PromotionPolicy.AFTER_HITS);
-          assertThat(posts.promotionHits()).isEqualTo(3);
-          assertThat(posts.promotionSource()).isEqualTo("old");
-          assertThat(posts.promotionTarget()).isEqualTo("fresh");
-          assertThat(posts.absentTtl()).isEqualTo(Duration.ofSeconds(15));
-          assertThat(posts.valueType()).isEqualTo(Post.class);
-          ResolvedCacheSpec users = properties.resolve("users");
-          assertThat(users.l0MaximumSize()).isEqualTo(500);
-          assertThat(users.promotion()).isEqualTo(PromotionPolicy.WARM_TO_HOT);
-          assertThat(users.allowNullValues()).isTrue();
+        .run(
+            context -> {
+              TieredCacheProperties properties = context.getBean(TieredCacheProperties.class);
+              ResolvedCacheSpec posts = properties.resolve("posts");
+              assertThat(posts.l0MaximumSize()).isEqualTo(50);
+              assertThat(posts.l0ExpireAfterWrite()).isEqualTo(Duration.ofSeconds(10));
+              assertThat(posts.ttlJitter()).isEqualTo(0.1);
+              assertThat(posts.defaultTier()).isEqualTo("old");
+              assertThat(posts.promotion()).isEqualTo(PromotionPolicy.AFTER_HITS);
+              assertThat(posts.promotionHits()).isEqualTo(3);
+              assertThat(posts.promotionSource()).isEqualTo("old");
+              assertThat(posts.promotionTarget()).isEqualTo("fresh");
+              assertThat(posts.absentTtl()).isEqualTo(Duration.ofSeconds(15));
+              assertThat(posts.valueType()).isEqualTo(Post.class);
+              ResolvedCacheSpec users = properties.resolve("users");
+              assertThat(users.l0MaximumSize()).isEqualTo(500);
+              assertThat(users.promotion()).isEqualTo(PromotionPolicy.WARM_TO_HOT);
+              assertThat(users.allowNullValues()).isTrue();
 
-          TieredCacheManager manager = context.getBean(TieredCacheManager.class);
-          TieredSpringCache postsCache = manager.getCache("posts");
-          assertThat(postsCache.getNativeCache().tiers().asList())
-              .containsExactly(
-                  Tier.named("fresh").ttl(Duration.ofSeconds(30)).maxAge(Duration.ofMinutes(10)),
-                  Tier.named("old").ttl(Duration.ofHours(2)).staleWindow(Duration.ofMinutes(1)));
-          assertThat(postsCache.isAllowNullValues()).isFalse();
-          assertThat(postsCache.encodeKey(7)).isEqualTo("p2:7");
-          TieredSpringCache usersCache = manager.getCache("users");
-          assertThat(usersCache.getNativeCache().tiers().names()).containsExactly("hot", "warm", "cold");
-          assertThat(usersCache.encodeKey(7)).isEqualTo("v1:7");
-        });
+              TieredCacheManager manager = context.getBean(TieredCacheManager.class);
+              TieredSpringCache postsCache = manager.getCache("posts");
+              assertThat(postsCache.getNativeCache().tiers().asList())
+                  .containsExactly(
+                      Tier.named("fresh")
+                          .ttl(Duration.ofSeconds(30))
+                          .maxAge(Duration.ofMinutes(10)),
+                      Tier.named("old")
+                          .ttl(Duration.ofHours(2))
+                          .staleWindow(Duration.ofMinutes(1)));
+              assertThat(postsCache.isAllowNullValues()).isFalse();
+              assertThat(postsCache.encodeKey(7)).isEqualTo("p2:7");
+              TieredSpringCache usersCache = manager.getCache("users");
+              assertThat(usersCache.getNativeCache().tiers().names())
+                  .containsExactly("hot", "warm", "cold");
+              assertThat(usersCache.encodeKey(7)).isEqualTo("v1:7");
+            });
   }
 
   @Test
   void customizersSeeEveryCacheInOrderAfterTheProperties() {
     runner
-        .withPropertyValues("tiered-cache.cache-names=posts,users", "tiered-cache.caches.posts.tiers[0].name=one")
+        .withPropertyValues(
+            "tiered-cache.cache-names=posts,users", "tiered-cache.caches.posts.tiers[0].name=one")
         .withUserConfiguration(Customizers.class)
-        .run(context -> {
-          Customizers customizers = context.getBean(Customizers.class);
-          assertThat(customizers.calls).containsExactly("first:posts", "second:posts", "first:users", "second:users");
-          TieredSpringCache posts = context.getBean(TieredCacheManager.class).getCache("posts");
-          // The second customizer replaced the tiers the properties set.
-          assertThat(posts.getNativeCache().tiers().names()).containsExactly("only");
-        });
+        .run(
+            context -> {
+              Customizers customizers = context.getBean(Customizers.class);
+              assertThat(customizers.calls)
+                  .containsExactly("first:posts", "second:posts", "first:users", "second:users");
+              TieredSpringCache posts = context.getBean(TieredCacheManager.class).getCache("posts");
+              // The second customizer replaced the tiers the properties set.
+              assertThat(posts.getNativeCache().tiers().names()).containsExactly("only");
+            });
   }
 
   @Test
@@ -166,10 +199,11 @@ class TieredCacheAutoConfigurationTest {
     runner
         .withClassLoader(new FilteredClassLoader("io.lettuce.core"))
         .withPropertyValues("tiered-cache.redis.cluster.nodes=127.0.0.1:1")
-        .run(context -> {
-          assertThat(context.getBean(TierStores.class).defaultStore().isInProcess()).isTrue();
-          assertThat(output).contains("Lettuce or cache-redis is not on the class path");
-        });
+        .run(
+            context -> {
+              assertThat(context.getBean(TierStores.class).defaultStore().isInProcess()).isTrue();
+              assertThat(output).contains("Lettuce or cache-redis is not on the class path");
+            });
   }
 
   @Test
@@ -183,13 +217,17 @@ class TieredCacheAutoConfigurationTest {
             "tiered-cache.caches.posts.tiers[1].name=cold",
             "tiered-cache.caches.posts.tiers[1].store=archive")
         .withClassLoader(new FilteredClassLoader("io.lettuce.core"))
-        .run(context -> {
-          TierStores stores = context.getBean(TierStores.class);
-          assertThat(stores.all()).extracting(s -> s.name()).containsExactly("default", "archive");
-          TieredSpringCache posts = context.getBean(TieredCacheManager.class).getCache("posts");
-          assertThat(posts.getNativeCache().tiers().get(1).store()).isSameAs(stores.get("archive").store());
-          assertThat(posts.getNativeCache().tiers().get(0).store()).isNull();
-        });
+        .run(
+            context -> {
+              TierStores stores = context.getBean(TierStores.class);
+              assertThat(stores.all())
+                  .extracting(s -> s.name())
+                  .containsExactly("default", "archive");
+              TieredSpringCache posts = context.getBean(TieredCacheManager.class).getCache("posts");
+              assertThat(posts.getNativeCache().tiers().get(1).store())
+                  .isSameAs(stores.get("archive").store());
+              assertThat(posts.getNativeCache().tiers().get(0).store()).isNull();
+            });
   }
 
   /** A value type for value-type. */
@@ -224,9 +262,10 @@ class TieredCacheAutoConfigurationTest {
 
     @Bean
     TieredCacheManager ownManager() {
-      return new TieredCacheManager(name -> {
-        throw new UnsupportedOperationException();
-      });
+      return new TieredCacheManager(
+          name -> {
+            throw new UnsupportedOperationException();
+          });
     }
   }
 

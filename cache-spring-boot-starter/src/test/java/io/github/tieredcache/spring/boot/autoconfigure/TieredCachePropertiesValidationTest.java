@@ -44,10 +44,13 @@ class TieredCachePropertiesValidationTest {
           tiered-cache.health.timeout                       | 0s           | tiered-cache.health.timeout
           """)
   void badValueFailsStartupNamingTheProperty(String property, String value, String named) {
-    runner.withPropertyValues(property + "=" + value).run(context -> {
-      assertThat(context).hasFailed();
-      assertThat(messages(context.getStartupFailure())).contains(named);
-    });
+    runner
+        .withPropertyValues(property + "=" + value)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(messages(context.getStartupFailure())).contains(named);
+            });
   }
 
   @ParameterizedTest(name = "{0}")
@@ -69,10 +72,13 @@ class TieredCachePropertiesValidationTest {
           store called default      | tiered-cache.stores.default | tiered-cache.stores.default.host=localhost
           """)
   void badCombinationFailsStartupNamingTheProperty(String what, String named, String properties) {
-    runner.withPropertyValues(properties.split(",")).run(context -> {
-      assertThat(context).hasFailed();
-      assertThat(messages(context.getStartupFailure())).contains(named);
-    });
+    runner
+        .withPropertyValues(properties.split(","))
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(messages(context.getStartupFailure())).contains(named);
+            });
   }
 
   private static String messages(Throwable failure) {

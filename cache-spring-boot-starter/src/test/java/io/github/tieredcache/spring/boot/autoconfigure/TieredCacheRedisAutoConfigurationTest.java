@@ -32,14 +32,18 @@ class TieredCacheRedisAutoConfigurationTest {
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(
-              AutoConfigurations.of(TieredCacheRedisAutoConfiguration.class, TieredCacheAutoConfiguration.class));
+              AutoConfigurations.of(
+                  TieredCacheRedisAutoConfiguration.class, TieredCacheAutoConfiguration.class));
 
   @Test
   void withoutRedisConfiguredThereIsNoLettuceBean() {
-    runner.run(context -> {
-      assertThat(context).doesNotHaveBean(ClientResources.class).doesNotHaveBean(AbstractRedisClient.class);
-      assertThat(context.getBean(TierStores.class).defaultStore().isInProcess()).isTrue();
-    });
+    runner.run(
+        context -> {
+          assertThat(context)
+              .doesNotHaveBean(ClientResources.class)
+              .doesNotHaveBean(AbstractRedisClient.class);
+          assertThat(context.getBean(TierStores.class).defaultStore().isInProcess()).isTrue();
+        });
   }
 
   @Test
@@ -49,30 +53,42 @@ class TieredCacheRedisAutoConfigurationTest {
             "tiered-cache.redis.cluster.nodes=127.0.0.1:" + CLOSED_PORT,
             "tiered-cache.circuit-breaker.failure-rate-threshold=25",
             "tiered-cache.cache-names=posts")
-        .run(context -> {
-          assertThat(context).hasSingleBean(ClientResources.class);
-          assertThat(context.getBean(AbstractRedisClient.class)).isInstanceOf(RedisClusterClient.class);
-          TierStores stores = context.getBean(TierStores.class);
-          assertThat(stores.defaultStore().description()).isEqualTo("redis-cluster 127.0.0.1:" + CLOSED_PORT);
-          assertThat(stores.defaultStore().store()).isInstanceOf(ResilientTierStore.class);
-          assertThat(stores.defaultStore().circuitBreaker().getName()).isEqualTo("tiered-cache-default");
-          assertThat(stores.defaultStore().circuitBreaker().getCircuitBreakerConfig().getFailureRateThreshold())
-              .isEqualTo(25f);
-          // The cache is usable while Redis is down: it answers from its loader.
-          var posts = context.getBean(TieredCacheManager.class).getCache("posts");
-          assertThat(posts.get("k", () -> "loaded")).isEqualTo("loaded");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(ClientResources.class);
+              assertThat(context.getBean(AbstractRedisClient.class))
+                  .isInstanceOf(RedisClusterClient.class);
+              TierStores stores = context.getBean(TierStores.class);
+              assertThat(stores.defaultStore().description())
+                  .isEqualTo("redis-cluster 127.0.0.1:" + CLOSED_PORT);
+              assertThat(stores.defaultStore().store()).isInstanceOf(ResilientTierStore.class);
+              assertThat(stores.defaultStore().circuitBreaker().getName())
+                  .isEqualTo("tiered-cache-default");
+              assertThat(
+                      stores
+                          .defaultStore()
+                          .circuitBreaker()
+                          .getCircuitBreakerConfig()
+                          .getFailureRateThreshold())
+                  .isEqualTo(25f);
+              // The cache is usable while Redis is down: it answers from its loader.
+              var posts = context.getBean(TieredCacheManager.class).getCache("posts");
+              assertThat(posts.get("k", () -> "loaded")).isEqualTo("loaded");
+            });
   }
 
   @Test
   void springDataRedisSettingsAreUsedWhenTieredCacheRedisLeavesThemUnset() {
     runner
-        .withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + CLOSED_PORT)
-        .run(context -> {
-          assertThat(context.getBean(AbstractRedisClient.class)).isInstanceOf(RedisClient.class);
-          assertThat(context.getBean(TierStores.class).defaultStore().description())
-              .isEqualTo("redis 127.0.0.1:" + CLOSED_PORT + "/0");
-        });
+        .withPropertyValues(
+            "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + CLOSED_PORT)
+        .run(
+            context -> {
+              assertThat(context.getBean(AbstractRedisClient.class))
+                  .isInstanceOf(RedisClient.class);
+              assertThat(context.getBean(TierStores.class).defaultStore().description())
+                  .isEqualTo("redis 127.0.0.1:" + CLOSED_PORT + "/0");
+            });
   }
 
   @Test
@@ -82,11 +98,12 @@ class TieredCacheRedisAutoConfigurationTest {
             "tiered-cache.redis.host=127.0.0.1",
             "tiered-cache.redis.port=" + CLOSED_PORT,
             "tiered-cache.circuit-breaker.enabled=false")
-        .run(context -> {
-          TierStores stores = context.getBean(TierStores.class);
-          assertThat(stores.defaultStore().circuitBreaker()).isNull();
-          assertThat(stores.defaultStore().store()).isNotInstanceOf(ResilientTierStore.class);
-        });
+        .run(
+            context -> {
+              TierStores stores = context.getBean(TierStores.class);
+              assertThat(stores.defaultStore().circuitBreaker()).isNull();
+              assertThat(stores.defaultStore().store()).isNotInstanceOf(ResilientTierStore.class);
+            });
   }
 
   @Test
@@ -96,12 +113,16 @@ class TieredCacheRedisAutoConfigurationTest {
             "tiered-cache.redis.host=127.0.0.1",
             "tiered-cache.redis.port=" + CLOSED_PORT,
             "tiered-cache.stores.archive.cluster.nodes=redis://127.0.0.1:" + CLOSED_PORT)
-        .run(context -> {
-          TierStores stores = context.getBean(TierStores.class);
-          assertThat(stores.all()).extracting(s -> s.name()).containsExactly("default", "archive");
-          assertThat(stores.get("archive").description()).startsWith("redis-cluster");
-          assertThat(stores.get("archive").circuitBreaker().getName()).isEqualTo("tiered-cache-archive");
-        });
+        .run(
+            context -> {
+              TierStores stores = context.getBean(TierStores.class);
+              assertThat(stores.all())
+                  .extracting(s -> s.name())
+                  .containsExactly("default", "archive");
+              assertThat(stores.get("archive").description()).startsWith("redis-cluster");
+              assertThat(stores.get("archive").circuitBreaker().getName())
+                  .isEqualTo("tiered-cache-archive");
+            });
   }
 
   @Test
@@ -109,18 +130,29 @@ class TieredCacheRedisAutoConfigurationTest {
     runner
         .withPropertyValues("tiered-cache.redis.cluster.nodes=127.0.0.1:" + CLOSED_PORT)
         .withUserConfiguration(OwnLettuce.class)
-        .run(context -> {
-          assertThat(context).hasSingleBean(ClientResources.class).hasSingleBean(AbstractRedisClient.class);
-          assertThat(context.getBean(ClientResources.class)).isSameAs(context.getBean("ownResources"));
-          assertThat(context.getBean(AbstractRedisClient.class)).isSameAs(context.getBean("ownClient"));
-        });
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasSingleBean(ClientResources.class)
+                  .hasSingleBean(AbstractRedisClient.class);
+              assertThat(context.getBean(ClientResources.class))
+                  .isSameAs(context.getBean("ownResources"));
+              assertThat(context.getBean(AbstractRedisClient.class))
+                  .isSameAs(context.getBean("ownClient"));
+            });
   }
 
   @Test
   void disabledMeansNoLettuceBeans() {
     runner
-        .withPropertyValues("tiered-cache.enabled=false", "tiered-cache.redis.cluster.nodes=127.0.0.1:" + CLOSED_PORT)
-        .run(context -> assertThat(context).doesNotHaveBean(ClientResources.class).doesNotHaveBean(TierStores.class));
+        .withPropertyValues(
+            "tiered-cache.enabled=false",
+            "tiered-cache.redis.cluster.nodes=127.0.0.1:" + CLOSED_PORT)
+        .run(
+            context ->
+                assertThat(context)
+                    .doesNotHaveBean(ClientResources.class)
+                    .doesNotHaveBean(TierStores.class));
   }
 
   @Test
@@ -136,7 +168,9 @@ class TieredCacheRedisAutoConfigurationTest {
     RedisTarget target = RedisTarget.ofDefault(own, env);
 
     assertThat(target.isCluster()).isTrue();
-    assertThat(target.description()).isEqualTo("redis-cluster a:7000,b:7001").doesNotContain("secret");
+    assertThat(target.description())
+        .isEqualTo("redis-cluster a:7000,b:7001")
+        .doesNotContain("secret");
     RedisURI first = target.clusterNodes().get(0);
     RedisCredentials credentials = first.getCredentialsProvider().resolveCredentials().block();
     assertThat(credentials.getUsername()).isEqualTo("app");
@@ -154,14 +188,16 @@ class TieredCacheRedisAutoConfigurationTest {
 
     RedisTarget target = RedisTarget.ofDefault(new TieredCacheProperties.RedisConnection(), env);
 
-    RedisCredentials credentials = target.standalone().getCredentialsProvider().resolveCredentials().block();
+    RedisCredentials credentials =
+        target.standalone().getCredentialsProvider().resolveCredentials().block();
     assertThat(credentials == null || !credentials.hasPassword()).isTrue();
   }
 
   @Test
   void springDataRedisUrlIsParsed() {
     MockEnvironment env =
-        new MockEnvironment().withProperty("spring.data.redis.url", "rediss://app:pw@cache.example:6390/2");
+        new MockEnvironment()
+            .withProperty("spring.data.redis.url", "rediss://app:pw@cache.example:6390/2");
 
     RedisTarget target = RedisTarget.ofDefault(new TieredCacheProperties.RedisConnection(), env);
 
@@ -189,7 +225,8 @@ class TieredCacheRedisAutoConfigurationTest {
 
     assertThat(target.standalone().getHost()).isEqualTo("own-host");
     assertThat(target.standalone().getPort()).isEqualTo(6380);
-    RedisCredentials credentials = target.standalone().getCredentialsProvider().resolveCredentials().block();
+    RedisCredentials credentials =
+        target.standalone().getCredentialsProvider().resolveCredentials().block();
     assertThat(new String(credentials.getPassword())).isEqualTo("spring-secret");
     assertThat(RedisTarget.isConfigured(env)).isTrue();
     assertThat(RedisTarget.isConfigured(new MockEnvironment())).isFalse();

@@ -19,7 +19,8 @@ class CodecsTest {
   public record Post(long id, String title, Instant createdAt) {}
 
   private final ClassTaggedJsonCodec tagged =
-      new ClassTaggedJsonCodec(List.of("io.github.tieredcache.spring.boot.cache"), getClass().getClassLoader());
+      new ClassTaggedJsonCodec(
+          List.of("io.github.tieredcache.spring.boot.cache"), getClass().getClassLoader());
 
   @Test
   void classTaggedCodecRoundTripsAllowedClassesAndJdkValues() {
@@ -48,7 +49,8 @@ class CodecsTest {
   void classTaggedCodecNeverLoadsADisallowedClass() {
     byte[] bytes = tag("com.example.Gadget", "{}");
     assertThatIllegalArgumentException().isThrownBy(() -> tagged.decode(bytes, 0, bytes.length));
-    assertThat(tagged.isAllowed("io.github.tieredcache.spring.boot.cache.CodecsTest$Post")).isTrue();
+    assertThat(tagged.isAllowed("io.github.tieredcache.spring.boot.cache.CodecsTest$Post"))
+        .isTrue();
     assertThat(tagged.isAllowed("io.github.tieredcache.spring.bootX.Evil")).isFalse();
     assertThat(tagged.isAllowed("java.time.chrono.HijrahDate")).isFalse();
   }
@@ -85,7 +87,8 @@ class CodecsTest {
         .hasMessageContaining(Post.class.getName());
   }
 
-  private static Object roundTrip(io.github.tieredcache.codec.ValueCodec<Object> codec, Object value) {
+  private static Object roundTrip(
+      io.github.tieredcache.codec.ValueCodec<Object> codec, Object value) {
     byte[] bytes = codec.encode(value);
     return codec.decode(bytes, 0, bytes.length);
   }

@@ -29,7 +29,8 @@ class DefaultCacheKeyEncoderTest {
   void simpleKeyIsBracketedAndStable() {
     assertThat(encoder.encode(SimpleKey.EMPTY)).isEqualTo("[]");
     assertThat(encoder.encode(new SimpleKey("a", 1, null))).isEqualTo("[a,1,\\0]");
-    assertThat(encoder.encode(new SimpleKey("a", 1))).isEqualTo(encoder.encode(new SimpleKey("a", 1)));
+    assertThat(encoder.encode(new SimpleKey("a", 1)))
+        .isEqualTo(encoder.encode(new SimpleKey("a", 1)));
   }
 
   @Test
@@ -44,7 +45,8 @@ class DefaultCacheKeyEncoderTest {
 
   @Test
   void nestedArraysAndListsAreEncodedElementByElement() {
-    assertThat(encoder.encode(new SimpleKey(new int[] {1, 2}, List.of("x", "y")))).isEqualTo("[[1,2],[x,y]]");
+    assertThat(encoder.encode(new SimpleKey(new int[] {1, 2}, List.of("x", "y"))))
+        .isEqualTo("[[1,2],[x,y]]");
     assertThat(encoder.encode(new String[] {"a", "b"})).isEqualTo("[a,b]");
   }
 

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TieredCache} over one map, to test the Spring adapter's contract apart from the real
- * cache: one tier, single-flight loads through {@link ConcurrentHashMap#computeIfAbsent}, a loader's
- * exception passed on unwrapped, a loaded null not cached.
+ * cache: one tier, single-flight loads through {@link ConcurrentHashMap#computeIfAbsent}, a
+ * loader's exception passed on unwrapped, a loaded null not cached.
  */
 final class MapTieredCache implements TieredCache<Object, Object> {
 
@@ -43,7 +43,8 @@ final class MapTieredCache implements TieredCache<Object, Object> {
   }
 
   @Override
-  public @Nullable Object get(Object key, Function<? super Object, ? extends @Nullable Object> loader) {
+  public @Nullable Object get(
+      Object key, Function<? super Object, ? extends @Nullable Object> loader) {
     return map.computeIfAbsent(key, loader);
   }
 
@@ -55,12 +56,13 @@ final class MapTieredCache implements TieredCache<Object, Object> {
   @Override
   public Map<Object, Object> getAll(Iterable<?> keys) {
     Map<Object, Object> found = new LinkedHashMap<>();
-    keys.forEach(k -> {
-      Object v = map.get(k);
-      if (v != null) {
-        found.put(k, v);
-      }
-    });
+    keys.forEach(
+        k -> {
+          Object v = map.get(k);
+          if (v != null) {
+            found.put(k, v);
+          }
+        });
     return found;
   }
 

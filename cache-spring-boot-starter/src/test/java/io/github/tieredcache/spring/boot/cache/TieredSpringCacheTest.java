@@ -18,9 +18,11 @@ class TieredSpringCacheTest {
 
   private final MapTieredCache tiered = new MapTieredCache("posts");
   private final TieredSpringCache cache =
-      new TieredSpringCache(tiered, /* allowNullValues= */ true, DefaultCacheKeyEncoder.INSTANCE, "v1:", "default");
+      new TieredSpringCache(
+          tiered, /* allowNullValues= */ true, DefaultCacheKeyEncoder.INSTANCE, "v1:", "default");
   private final TieredSpringCache noNulls =
-      new TieredSpringCache(tiered, /* allowNullValues= */ false, DefaultCacheKeyEncoder.INSTANCE, "", "default");
+      new TieredSpringCache(
+          tiered, /* allowNullValues= */ false, DefaultCacheKeyEncoder.INSTANCE, "", "default");
 
   @Test
   void reportsNameAndNativeCache() {
@@ -82,7 +84,13 @@ class TieredSpringCacheTest {
   void valueLoaderExceptionIsWrappedAsValueRetrievalException() {
     IllegalStateException failure = new IllegalStateException("database down");
 
-    assertThatThrownBy(() -> cache.get("k", () -> { throw failure; }))
+    assertThatThrownBy(
+            () ->
+                cache.get(
+                    "k",
+                    () -> {
+                      throw failure;
+                    }))
         .isInstanceOf(Cache.ValueRetrievalException.class)
         .hasCause(failure);
     assertThat(tiered.map).isEmpty();
@@ -92,8 +100,22 @@ class TieredSpringCacheTest {
   void valueLoaderNullIsCachedAsNullValueWhenAllowed() {
     AtomicInteger calls = new AtomicInteger();
 
-    assertThat(cache.<String>get("k", () -> { calls.incrementAndGet(); return null; })).isNull();
-    assertThat(cache.<String>get("k", () -> { calls.incrementAndGet(); return "late"; })).isNull();
+    assertThat(
+            cache.<String>get(
+                "k",
+                () -> {
+                  calls.incrementAndGet();
+                  return null;
+                }))
+        .isNull();
+    assertThat(
+            cache.<String>get(
+                "k",
+                () -> {
+                  calls.incrementAndGet();
+                  return "late";
+                }))
+        .isNull();
     assertThat(calls).hasValue(1);
   }
 
@@ -147,10 +169,10 @@ class TieredSpringCacheTest {
     cache.put("k", "v");
     cache.put("n", null);
 
-    assertThat(cache.retrieve("k").join()).isInstanceOfSatisfying(
-        Cache.ValueWrapper.class, w -> assertThat(w.get()).isEqualTo("v"));
-    assertThat(cache.retrieve("n").join()).isInstanceOfSatisfying(
-        Cache.ValueWrapper.class, w -> assertThat(w.get()).isNull());
+    assertThat(cache.retrieve("k").join())
+        .isInstanceOfSatisfying(Cache.ValueWrapper.class, w -> assertThat(w.get()).isEqualTo("v"));
+    assertThat(cache.retrieve("n").join())
+        .isInstanceOfSatisfying(Cache.ValueWrapper.class, w -> assertThat(w.get()).isNull());
     assertThat(cache.retrieve("missing").join()).isNull();
     noNulls.put("plain", "p");
     assertThat(noNulls.retrieve("plain").join()).isEqualTo("p");
@@ -160,8 +182,24 @@ class TieredSpringCacheTest {
   void retrieveWithLoaderLoadsAndPutsOnAMiss() {
     AtomicInteger calls = new AtomicInteger();
 
-    String first = cache.retrieve("k", () -> { calls.incrementAndGet(); return CompletableFuture.completedFuture("v"); }).join();
-    String second = cache.retrieve("k", () -> { calls.incrementAndGet(); return CompletableFuture.completedFuture("w"); }).join();
+    String first =
+        cache
+            .retrieve(
+                "k",
+                () -> {
+                  calls.incrementAndGet();
+                  return CompletableFuture.completedFuture("v");
+                })
+            .join();
+    String second =
+        cache
+            .retrieve(
+                "k",
+                () -> {
+                  calls.incrementAndGet();
+                  return CompletableFuture.completedFuture("w");
+                })
+            .join();
 
     assertThat(first).isEqualTo("v");
     assertThat(second).isEqualTo("v");
@@ -175,9 +213,12 @@ class TieredSpringCacheTest {
     Instant now = Instant.parse("2025-01-01T00:00:00Z");
     Tiers tiers = Tiers.hotWarmCold();
 
-    assertThat(placement.place("k", new Post(now.minus(Duration.ofMinutes(5))), tiers, now)).isZero();
-    assertThat(placement.place("k", new Post(now.minus(Duration.ofHours(5))), tiers, now)).isEqualTo(1);
-    assertThat(placement.place("k", new Post(now.minus(Duration.ofDays(5))), tiers, now)).isEqualTo(2);
+    assertThat(placement.place("k", new Post(now.minus(Duration.ofMinutes(5))), tiers, now))
+        .isZero();
+    assertThat(placement.place("k", new Post(now.minus(Duration.ofHours(5))), tiers, now))
+        .isEqualTo(1);
+    assertThat(placement.place("k", new Post(now.minus(Duration.ofDays(5))), tiers, now))
+        .isEqualTo(2);
     assertThat(placement.place("k", NullValue.INSTANCE, tiers, now)).isZero();
   }
 }

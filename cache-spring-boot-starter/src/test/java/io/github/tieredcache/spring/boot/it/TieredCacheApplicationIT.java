@@ -53,7 +53,8 @@ class TieredCacheApplicationIT {
   @DynamicPropertySource
   static void redis(DynamicPropertyRegistry registry) {
     registry.add(
-        "tiered-cache.redis.cluster.nodes", () -> String.join(",", LocalRedisCluster.shared().nodeUris()));
+        "tiered-cache.redis.cluster.nodes",
+        () -> String.join(",", LocalRedisCluster.shared().nodeUris()));
   }
 
   @Autowired Posts posts;
@@ -138,12 +139,16 @@ class TieredCacheApplicationIT {
 
   private double count(String tier, String result) {
     var counter =
-        registry.find("cache.gets").tags("cache", "posts", "tier", tier, "result", result).functionCounter();
+        registry
+            .find("cache.gets")
+            .tags("cache", "posts", "tier", tier, "result", result)
+            .functionCounter();
     return counter == null ? 0.0 : counter.count();
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {
