@@ -278,7 +278,7 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
                 stats.l0Eviction();
               }
             })
-        .executor(Runnable::run)
+        .executor(executor)
         .<K, L0Entry>build();
   }
 
