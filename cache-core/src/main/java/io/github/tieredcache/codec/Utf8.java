@@ -22,6 +22,9 @@ final class Utf8 {
    * @throws IllegalArgumentException if the text has an unpaired surrogate
    */
   static byte[] encode(String text, String what) {
+    if (!hasSurrogate(text)) {
+      return text.getBytes(StandardCharsets.UTF_8); // exact: only surrogates can be mis-encoded
+    }
     try {
       ByteBuffer bytes =
           StandardCharsets.UTF_8
@@ -35,6 +38,15 @@ final class Utf8 {
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(what + ": not valid Unicode text (unpaired surrogate)", e);
     }
+  }
+
+  private static boolean hasSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isSurrogate(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
