@@ -94,7 +94,7 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   /** What a lookup that found nothing (and loaded nothing) completes with. */
   private static final Object NOT_FOUND = new Object();
 
-  private static final int STRIPES = 64;
+  private static final int STRIPES = 1024;
 
   /** Everything the builder collected, checked. */
   public record Settings<K, V>(
