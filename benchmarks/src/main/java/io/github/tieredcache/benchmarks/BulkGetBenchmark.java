@@ -1,0 +1,159 @@
+package io.github.tieredcache.benchmarks;
+
+import io.github.tieredcache.TieredCache;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * A bulk read of {@value #BATCH} keys spread over the cluster's primaries, with the L0 off: {@code
+ * getAll} against {@value #BATCH} single {@code get}s one after another, and against raw Lettuce
+ * reads of the same keys pipelined per node (every GET written, one flush, then every answer
+ * awaited and decoded).
+ *
+ * <p>Budget (DESIGN.md): one pipelined burst per node, at least 10 x faster than the single gets.
+ *
+ * <p>{@value #POOL} hot-tier keys; each op reads the next window of {@value #BATCH} of them, so the
+ * batches differ while every op reads the same number of keys per node on average.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@Threads(1)
+public class BulkGetBenchmark {
+
+  static final int BATCH = 100;
+  static final int POOL = 300;
+  static final int WINDOWS = POOL / BATCH;
+
+  RemoteFixture fixture;
+  TieredCache<String, Post> cache;
+  StatefulRedisClusterConnection<byte[], byte[]> pipelined;
+  RedisAdvancedClusterAsyncCommands<byte[], byte[]> pipelinedAsync;
+  int payloadOffset;
+
+  List<List<String>> windows = new ArrayList<>();
+  byte[][][] rawWindows = new byte[WINDOWS][BATCH][];
+
+  /** Each thread's window and its in-flight raw futures. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int window;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    final RedisFuture<byte[]>[] inFlight = new RedisFuture[BATCH];
+
+    int next() {
+      int w = window;
+      window = (w + 1) % WINDOWS;
+      return w;
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    fixture = new RemoteFixture("bench-bulk");
+    cache = fixture.cache("bulk");
+    // A connection of its own, since pipelining switches auto-flush off for the connection.
+    pipelined = fixture.rawClient().connect(ByteArrayCodec.INSTANCE);
+    pipelined.setAutoFlushCommands(false);
+    pipelinedAsync = pipelined.async();
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (int w = 0; w < WINDOWS; w++) {
+      List<String> keys = new ArrayList<>(BATCH);
+      for (int j = 0; j < BATCH; j++) {
+        int i = w * BATCH + j;
+        String key = "post:" + i;
+        keys.add(key);
+        Post post = RemoteFixture.post(i, BenchTiers.HOT_AGE);
+        writes.add(cache.putAsync(key, post));
+        byte[] copy = fixture.copyOf(post);
+        payloadOffset = fixture.payloadOffset(copy);
+        rawWindows[w][j] = RemoteFixture.bytes("raw:{" + key + "}");
+        writes.add(fixture.raw().async().set(rawWindows[w][j], copy).toCompletableFuture());
+      }
+      windows.add(List.copyOf(keys));
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    for (List<String> keys : windows) {
+      Map<String, Post> all = cache.getAll(keys);
+      if (all.size() != BATCH) {
+        throw new IllegalStateException(
+            "setup: getAll found " + all.size() + " of " + BATCH + " keys");
+      }
+    }
+    if (RedisNodes.primaries() < 3) {
+      throw new IllegalStateException("setup: the cluster has fewer than 3 primaries");
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    long loads = fixture.loads.sum();
+    long remoteErrors = cache.stats().remoteErrors();
+    cache.close();
+    pipelined.close();
+    fixture.close();
+    if (loads != 0 || remoteErrors != 0) {
+      throw new IllegalStateException(
+          "during the run the loader ran "
+              + loads
+              + " times and "
+              + remoteErrors
+              + " remote calls failed");
+    }
+  }
+
+  @Benchmark
+  public Map<String, Post> tieredGetAll(Cursor c) {
+    return cache.getAll(windows.get(c.next()));
+  }
+
+  /** The reference of the budget: the same keys, one {@code get} after another. */
+  @Benchmark
+  public void tieredSingleGets(Cursor c, Blackhole bh) {
+    for (String key : windows.get(c.next())) {
+      bh.consume(cache.get(key));
+    }
+  }
+
+  /**
+   * Raw Lettuce: every GET written with auto-flush off, one flush (a burst per node), then decode.
+   */
+  @Benchmark
+  public void rawPipelinedGets(Cursor c, Blackhole bh) {
+    byte[][] keys = rawWindows[c.next()];
+    RedisFuture<byte[]>[] inFlight = c.inFlight;
+    for (int j = 0; j < BATCH; j++) {
+      inFlight[j] = pipelinedAsync.get(keys[j]);
+    }
+    pipelined.flushCommands();
+    int offset = payloadOffset;
+    for (int j = 0; j < BATCH; j++) {
+      bh.consume(fixture.decode(inFlight[j].toCompletableFuture().join(), offset));
+    }
+  }
+}
