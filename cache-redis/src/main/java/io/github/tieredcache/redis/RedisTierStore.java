@@ -8,19 +8,13 @@ import io.github.tieredcache.spi.Lookup;
 import io.github.tieredcache.spi.Namespace;
 import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spi.Write;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslVerifyMode;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -773,12 +767,12 @@ public final class RedisTierStore implements TierStore {
         if (clusterUris != null) {
           List<RedisURI> uris = clusterUris.stream().map(u -> configure(u, o)).toList();
           RedisClusterClient client = RedisClusterClient.create(res, uris);
-          client.setOptions(clusterClientOptions(o));
+          client.setOptions(o.toClusterClientOptions());
           return onCluster(o, client, () -> shutDown(client, releaseResources));
         }
         RedisURI uri = configure(Objects.requireNonNull(standaloneUri), o);
         RedisClient client = RedisClient.create(res, uri);
-        client.setOptions(clientOptions(o));
+        client.setOptions(o.toClientOptions());
         return onStandalone(o, client, uri, () -> shutDown(client, releaseResources));
       } catch (RuntimeException e) {
         releaseResources.run();
@@ -866,49 +860,6 @@ public final class RedisTierStore implements TierStore {
           .reconnectDelay(
               Delay.exponential(
                   Duration.ofMillis(10), o.maxReconnectDelay(), 2, TimeUnit.MILLISECONDS))
-          .build();
-    }
-
-    private static TimeoutOptions timeoutOptions(RedisTierStoreOptions o) {
-      return TimeoutOptions.builder()
-          .timeoutCommands(true)
-          .fixedTimeout(o.commandTimeout())
-          .build();
-    }
-
-    private static SocketOptions socketOptions(RedisTierStoreOptions o) {
-      return SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build();
-    }
-
-    private static ClientOptions clientOptions(RedisTierStoreOptions o) {
-      return ClientOptions.builder()
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .requestQueueSize(o.requestQueueSize())
-          .timeoutOptions(timeoutOptions(o))
-          .socketOptions(socketOptions(o))
-          .build();
-    }
-
-    private static ClusterClientOptions clusterClientOptions(RedisTierStoreOptions o) {
-      return ClusterClientOptions.builder()
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .requestQueueSize(o.requestQueueSize())
-          .timeoutOptions(timeoutOptions(o))
-          .socketOptions(socketOptions(o))
-          .topologyRefreshOptions(
-              ClusterTopologyRefreshOptions.builder()
-                  .enablePeriodicRefresh(o.topologyRefreshPeriod())
-                  .enableAllAdaptiveRefreshTriggers()
-                  .adaptiveRefreshTriggersTimeout(o.adaptiveRefreshMinInterval())
-                  .build())
-          // Route nothing to nodes the cluster itself considers failed.
-          .nodeFilter(
-              node ->
-                  !(node.is(NodeFlag.FAIL)
-                      || node.is(NodeFlag.EVENTUAL_FAIL)
-                      || node.is(NodeFlag.NOADDR)))
           .build();
     }
 

@@ -1,5 +1,11 @@
 package io.github.tieredcache.redis;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -105,6 +111,55 @@ public final class RedisTierStoreOptions {
   /** Returns the options with every default. */
   public static RedisTierStoreOptions defaults() {
     return DEFAULTS;
+  }
+
+  /**
+   * Returns the Lettuce options a store applies to a standalone client it creates: commands time
+   * out after {@link #commandTimeout()}, and while disconnected are rejected rather than queued
+   * without bound. A framework that creates the client itself applies these to behave the same.
+   */
+  public ClientOptions toClientOptions() {
+    return ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(requestQueueSize())
+        .timeoutOptions(timeoutOptions())
+        .socketOptions(socketOptions())
+        .build();
+  }
+
+  /**
+   * Returns the Lettuce options a store applies to a cluster client it creates: those of {@link
+   * #toClientOptions()}, plus periodic and adaptive topology refresh (timeouts alone never trigger
+   * one, lettuce-core #1976), and no routing to nodes the cluster marks failed.
+   */
+  public ClusterClientOptions toClusterClientOptions() {
+    return ClusterClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(requestQueueSize())
+        .timeoutOptions(timeoutOptions())
+        .socketOptions(socketOptions())
+        .topologyRefreshOptions(
+            ClusterTopologyRefreshOptions.builder()
+                .enablePeriodicRefresh(topologyRefreshPeriod())
+                .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(adaptiveRefreshMinInterval())
+                .build())
+        .nodeFilter(
+            node ->
+                !(node.is(NodeFlag.FAIL)
+                    || node.is(NodeFlag.EVENTUAL_FAIL)
+                    || node.is(NodeFlag.NOADDR)))
+        .build();
+  }
+
+  private TimeoutOptions timeoutOptions() {
+    return TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(commandTimeout()).build();
+  }
+
+  private SocketOptions socketOptions() {
+    return SocketOptions.builder().connectTimeout(connectTimeout()).keepAlive(true).build();
   }
 
   /** Returns a builder holding every default. */

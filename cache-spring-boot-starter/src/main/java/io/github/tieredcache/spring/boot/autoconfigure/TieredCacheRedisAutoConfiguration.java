@@ -9,15 +9,9 @@ import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.Red
 import io.github.tieredcache.spring.boot.store.NamedTierStore;
 import io.github.tieredcache.spring.boot.store.TierStores;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -91,11 +85,11 @@ public final class TieredCacheRedisAutoConfiguration {
     RedisTierStoreOptions options = storeOptions(properties.getRedis(), target);
     if (target.isCluster()) {
       RedisClusterClient client = RedisClusterClient.create(resources, target.clusterNodes());
-      client.setOptions(clusterClientOptions(options));
+      client.setOptions(options.toClusterClientOptions());
       return client;
     }
     RedisClient client = RedisClient.create(resources);
-    client.setOptions(clientOptions(options));
+    client.setOptions(options.toClientOptions());
     return client;
   }
 
@@ -182,45 +176,6 @@ public final class TieredCacheRedisAutoConfiguration {
     options.topologyRefreshPeriod(connection.getCluster().getTopologyRefreshPeriod());
     options.clientName(RedisTarget.CLIENT_NAME);
     return options.build();
-  }
-
-  // The two methods below mirror what RedisTierStore sets on a client it creates itself, so the
-  // shared client behaves the same: short timeouts, no unbounded queue while disconnected, and a
-  // periodic topology refresh (timeouts alone never trigger one, lettuce-core #1976).
-
-  private static ClientOptions clientOptions(RedisTierStoreOptions o) {
-    return ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .requestQueueSize(o.requestQueueSize())
-        .timeoutOptions(
-            TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(o.commandTimeout()).build())
-        .socketOptions(
-            SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build())
-        .build();
-  }
-
-  private static ClusterClientOptions clusterClientOptions(RedisTierStoreOptions o) {
-    return ClusterClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .requestQueueSize(o.requestQueueSize())
-        .timeoutOptions(
-            TimeoutOptions.builder().timeoutCommands(true).fixedTimeout(o.commandTimeout()).build())
-        .socketOptions(
-            SocketOptions.builder().connectTimeout(o.connectTimeout()).keepAlive(true).build())
-        .topologyRefreshOptions(
-            ClusterTopologyRefreshOptions.builder()
-                .enablePeriodicRefresh(o.topologyRefreshPeriod())
-                .enableAllAdaptiveRefreshTriggers()
-                .adaptiveRefreshTriggersTimeout(o.adaptiveRefreshMinInterval())
-                .build())
-        .nodeFilter(
-            node ->
-                !(node.is(NodeFlag.FAIL)
-                    || node.is(NodeFlag.EVENTUAL_FAIL)
-                    || node.is(NodeFlag.NOADDR)))
-        .build();
   }
 
   /** Matches when {@code tiered-cache.redis} or {@code spring.data.redis} names a server. */
