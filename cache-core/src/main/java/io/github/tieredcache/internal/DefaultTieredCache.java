@@ -356,7 +356,7 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     if (hit != null) {
       return unwrap(hit.value());
     }
-    return unwrapPresent(join(lookupOnly(key)));
+    return unwrap(join(lookupOnly(key)));
   }
 
   @Override
@@ -366,7 +366,7 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     if (hit != null) {
       return CompletableFuture.completedFuture(unwrap(hit.value()));
     }
-    return lookupOnly(key).thenApply(this::unwrapPresent);
+    return lookupOnly(key).thenApply(this::unwrap);
   }
 
   private @Nullable L0Entry l0Hit(K key) {
@@ -1169,10 +1169,6 @@ public final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   @SuppressWarnings("unchecked")
   private @Nullable V unwrap(Object value) {
     return value == ABSENT || value == NOT_FOUND ? null : (V) value;
-  }
-
-  private @Nullable V unwrapPresent(Object value) {
-    return unwrap(value);
   }
 
   /** Joins a future, rethrowing the original unchecked exception rather than its wrapper. */
