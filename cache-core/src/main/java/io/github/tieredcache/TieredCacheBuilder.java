@@ -4,21 +4,24 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.Weigher;
 import io.github.tieredcache.codec.KeyCodec;
 import io.github.tieredcache.codec.ValueCodec;
-import io.github.tieredcache.internal.DefaultTieredCache;
+import io.github.tieredcache.internal.CacheConfig;
+import io.github.tieredcache.internal.TieredCaches;
 import io.github.tieredcache.spi.Namespace;
 import io.github.tieredcache.spi.TierStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,13 +45,10 @@ public final class TieredCacheBuilder<K, V> {
   /** The share by which a TTL is randomly shortened, at most. */
   public static final double DEFAULT_TTL_JITTER = 0.05;
 
-  /** How long a remote operation may take before it counts as failed. */
-  public static final Duration DEFAULT_REMOTE_TIMEOUT = Duration.ofMillis(500);
-
   /** The largest encoded value stored remotely; larger values live only in the L0. */
   public static final int DEFAULT_MAX_REMOTE_VALUE_BYTES = 1 << 20;
 
-  // Settings are package-visible to the implementation through Settings below.
+  // Collected here, checked, and handed to the implementation as one CacheConfig by build().
   private @Nullable String name;
   private Tiers tiers = Tiers.hotWarmCold();
   private @Nullable Placement<? super K, ? super V> placement;
@@ -57,9 +57,8 @@ public final class TieredCacheBuilder<K, V> {
   private @Nullable TierStore store;
   private @Nullable ValueCodec<V> valueCodec;
   private KeyCodec<K> keyCodec = KeyCodec.string();
-  private @Nullable Function<? super K, ? extends @Nullable V> loader;
-  private @Nullable Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>>
-      bulkLoader;
+  private @Nullable AsyncLoader<? super K, V> loader;
+  private @Nullable AsyncBulkLoader<? super K, V> bulkLoader;
   private @Nullable Duration absentTtl;
   private double ttlJitter = DEFAULT_TTL_JITTER;
   private boolean l0Enabled = true;
@@ -70,8 +69,9 @@ public final class TieredCacheBuilder<K, V> {
   private @Nullable MeterRegistry meterRegistry;
   private Tags meterTags = Tags.empty();
   private Ticker ticker = Ticker.systemTicker();
+  private @Nullable Clock clock;
+  private @Nullable RandomGenerator random;
   private Executor executor = ForkJoinPool.commonPool();
-  private Duration remoteTimeout = DEFAULT_REMOTE_TIMEOUT;
   private Duration generationRetention = Namespace.DEFAULT_GENERATION_RETENTION;
   private int maxRemoteValueBytes = DEFAULT_MAX_REMOTE_VALUE_BYTES;
 
@@ -144,19 +144,40 @@ public final class TieredCacheBuilder<K, V> {
     return this;
   }
 
-  /** Sets the loader {@link TieredCache#get(Object)} uses. */
+  /**
+   * Sets the loader {@link TieredCache#get(Object)} and {@link TieredCache#getAsync(Object)} use
+   * (and background refreshes): on the calling thread for the blocking methods, on the executor for
+   * the asynchronous ones and refreshes. Replaces an {@link #asyncLoader}.
+   */
   public TieredCacheBuilder<K, V> loader(Function<? super K, ? extends @Nullable V> loader) {
-    this.loader = Objects.requireNonNull(loader, "loader");
+    Objects.requireNonNull(loader, "loader");
+    this.loader = (key, executor) -> CompletableFuture.completedFuture(loader.apply(key));
+    return this;
+  }
+
+  /**
+   * Sets an asynchronous loader in place of a {@link #loader}: called through the executor (the
+   * calling thread for the blocking methods), it returns the value's future.
+   */
+  public TieredCacheBuilder<K, V> asyncLoader(AsyncLoader<? super K, V> loader) {
+    this.loader = Objects.requireNonNull(loader, "asyncLoader");
     return this;
   }
 
   /**
    * Sets the bulk loader {@link TieredCache#getAll} uses for the keys it misses: one call with all
-   * of them; keys missing from its answer are absent.
+   * of them; keys missing from its answer are absent. Replaces an {@link #asyncBulkLoader}.
    */
   public TieredCacheBuilder<K, V> bulkLoader(
       Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
-    this.bulkLoader = Objects.requireNonNull(bulkLoader, "bulkLoader");
+    Objects.requireNonNull(bulkLoader, "bulkLoader");
+    this.bulkLoader = (keys, executor) -> CompletableFuture.completedFuture(bulkLoader.apply(keys));
+    return this;
+  }
+
+  /** Sets an asynchronous bulk loader in place of a {@link #bulkLoader}. */
+  public TieredCacheBuilder<K, V> asyncBulkLoader(AsyncBulkLoader<? super K, V> bulkLoader) {
+    this.bulkLoader = Objects.requireNonNull(bulkLoader, "asyncBulkLoader");
     return this;
   }
 
@@ -230,15 +251,34 @@ public final class TieredCacheBuilder<K, V> {
   }
 
   /**
-   * Sets the time source (nanoseconds), for the L0 and for the instants recorded in stored copies.
-   * Default: the system ticker, with copies dated by the wall clock.
-   *
-   * <p>With any other ticker (a fake one in tests or simulations) the cache's "now" is the wall
-   * clock at {@link #build()} plus however far the ticker has moved since; that instant dates
-   * stored copies and is what {@link Placement#place} receives.
+   * Sets the source of elapsed time (nanoseconds): L0 lifetimes and the windows of {@link
+   * Promotion#afterHits}. Default: the system ticker, read on an L0 hit through a clock refreshed
+   * every millisecond by one daemon thread (a hit then reads no clock of its own; an L0 entry may
+   * outlive its bound by about a millisecond).
    */
   public TieredCacheBuilder<K, V> ticker(Ticker ticker) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
+    return this;
+  }
+
+  /**
+   * Sets the wall clock: the instants written into stored copies (fresh-until, servable-until), the
+   * judgement of copies read back, and the {@code now} that {@link Placement#place} receives, so
+   * placement by age follows it. Default: {@link Clock#systemUTC()}; when only a {@link #ticker} is
+   * set, a clock that starts at the system time at {@link #build()} and moves with the ticker, so a
+   * fake ticker alone drives every notion of time.
+   */
+  public TieredCacheBuilder<K, V> clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Sets the source of TTL jitter; it must be thread-safe ({@link java.util.Random} is), and a
+   * seeded one makes jitter repeatable. Default: a thread-local random.
+   */
+  public TieredCacheBuilder<K, V> random(RandomGenerator random) {
+    this.random = Objects.requireNonNull(random, "random");
     return this;
   }
 
@@ -248,13 +288,6 @@ public final class TieredCacheBuilder<K, V> {
    */
   public TieredCacheBuilder<K, V> executor(Executor executor) {
     this.executor = Objects.requireNonNull(executor, "executor");
-    return this;
-  }
-
-  /** Sets how long a remote operation may take before it counts as failed. Default: 500 ms. */
-  public TieredCacheBuilder<K, V> remoteTimeout(Duration timeout) {
-    Tier.requirePositive("remoteTimeout", timeout);
-    this.remoteTimeout = timeout;
     return this;
   }
 
@@ -282,6 +315,7 @@ public final class TieredCacheBuilder<K, V> {
    *
    * @throws NullPointerException if name, store or valueCodec is missing (the message names it)
    * @throws IllegalArgumentException if the default tier is not one of the tiers
+   * @throws IllegalStateException if the meter registry already has a cache of this name and tags
    */
   public TieredCache<K, V> build() {
     Objects.requireNonNull(name, "name must be set");
@@ -299,14 +333,9 @@ public final class TieredCacheBuilder<K, V> {
     @SuppressWarnings("unchecked")
     Promotion<K> promote = (Promotion<K>) promotion;
     @SuppressWarnings("unchecked")
-    Function<K, V> load = (Function<K, V>) loader;
-    @SuppressWarnings("unchecked")
-    Function<Set<K>, Map<K, V>> bulkLoad =
-        (Function<Set<K>, Map<K, V>>) (Function<?, ?>) bulkLoader;
-    @SuppressWarnings("unchecked")
     Weigher<K, V> weigher = (Weigher<K, V>) l0Weigher;
-    return new DefaultTieredCache<>(
-        new DefaultTieredCache.Settings<>(
+    return TieredCaches.create(
+        new CacheConfig<>(
             name,
             tiers,
             chosen,
@@ -315,10 +344,11 @@ public final class TieredCacheBuilder<K, V> {
             store,
             valueCodec,
             keyCodec,
-            load,
-            bulkLoad,
+            loader,
+            bulkLoader,
             absentTtl,
             ttlJitter,
+            random,
             l0Enabled,
             l0MaximumSize,
             l0MaximumWeight,
@@ -327,11 +357,10 @@ public final class TieredCacheBuilder<K, V> {
             meterRegistry,
             meterTags,
             ticker,
+            clock,
             executor,
-            remoteTimeout,
             generationRetention,
-            maxRemoteValueBytes,
-            UUID.randomUUID().toString()));
+            maxRemoteValueBytes));
   }
 
   private int indexOf(String setting, String tierName) {

@@ -60,7 +60,10 @@ class TieredCacheBuilderTest {
         setting("tags", b -> b.meterRegistry(new SimpleMeterRegistry(), null)),
         setting("ticker", b -> b.ticker(null)),
         setting("executor", b -> b.executor(null)),
-        setting("remoteTimeout", b -> b.remoteTimeout(null)),
+        setting("asyncLoader", b -> b.asyncLoader(null)),
+        setting("asyncBulkLoader", b -> b.asyncBulkLoader(null)),
+        setting("clock", b -> b.clock(null)),
+        setting("random", b -> b.random(null)),
         setting("generationRetention", b -> b.generationRetention(null)));
   }
 
@@ -184,16 +187,6 @@ class TieredCacheBuilderTest {
   }
 
   @Test
-  void refusesARemoteTimeoutThatIsNotPositive() {
-    assertThatIllegalArgumentException()
-        .isThrownBy(() -> builder().remoteTimeout(Duration.ZERO))
-        .withMessageContaining("remoteTimeout");
-    assertThatIllegalArgumentException()
-        .isThrownBy(() -> builder().remoteTimeout(Duration.ofMillis(-1)))
-        .withMessageContaining("remoteTimeout");
-  }
-
-  @Test
   void refusesAnAbsentTtlThatIsNotPositive() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> builder().absentTtl(Duration.ZERO))
@@ -228,7 +221,7 @@ class TieredCacheBuilderTest {
     try (TieredCache<String, String> cache = minimal().build()) {
       assertThat(cache.name()).isEqualTo("posts");
       assertThat(cache.tiers()).isEqualTo(Tiers.hotWarmCold());
-      assertThat(cache.l0Size()).isZero();
+      assertThat(cache.local().estimatedSize()).isZero();
       assertThat(cache.stats().requests()).isZero();
     }
   }

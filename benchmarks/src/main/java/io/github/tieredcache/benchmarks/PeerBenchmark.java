@@ -9,7 +9,7 @@ import com.alicp.jetcache.support.JavaValueEncoder;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.codec.JacksonValueCodec;
-import io.github.tieredcache.redis.RedisTierStore;
+import io.github.tieredcache.resilience.ResilientTierStore;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -54,7 +54,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *       JetCache's two-level cache (Caffeine local + Lettuce remote) {@code get}. Spring's {@code
  *       RedisCacheManager} has no in-process level: no row.
  *   <li><b>Remote hit</b> (average time, us/op): {@value #REMOTE_KEYS} keys, read round-robin, no
- *       in-process level involved. tiered-cache with the L0 off, a hot-tier hit; Spring's {@code
+ *       in-process level involved. tiered-cache as a user builds it (breaker, L0 on), the key
+ *       dropped from the L0 before each timed read, a hot-tier hit; Spring's {@code
  *       RedisCacheManager} cache {@code get(key)} (GET, JDK serialization, its default); Redisson's
  *       {@code RMap.get} on a map of the same kind {@code RLocalCachedMap} keeps (HGET of the map's
  *       one hash, Kryo 5, Redisson's default codec and its default of reading from replicas): the
@@ -149,15 +150,17 @@ public class PeerBenchmark {
 
   // ==================================================================== tiered-cache
 
-  /** tiered-cache over Redis with its L0 on, bound as the peers' local levels are. */
+  /**
+   * tiered-cache over Redis behind the breaker, its L0 on, bound as the peers' local levels are.
+   */
   @State(Scope.Benchmark)
   public static class TieredL0 {
-    RedisTierStore store;
+    ResilientTierStore store;
     TieredCache<String, Post> cache;
 
     @Setup(Level.Trial)
     public void setUp() {
-      store = RemoteFixture.store("peer-tc");
+      store = ResilientTierStore.wrap(RemoteFixture.store("peer-tc"));
       cache =
           TieredCache.<String, Post>builder()
               .name("l0")
@@ -168,7 +171,6 @@ public class PeerBenchmark {
               .loader(key -> null)
               .l0MaximumSize(BOUND)
               .l0ExpireAfterWrite(LIFETIME)
-              .remoteTimeout(RemoteFixture.TIMEOUT)
               .meterRegistry(new SimpleMeterRegistry())
               .build();
       putAll(cache, Data.L0_KEY, Data.L0_POST);
@@ -177,8 +179,9 @@ public class PeerBenchmark {
       for (String key : Data.L0_KEY) {
         requireHit(cache.get(key), "tiered-cache", key);
       }
-      if (cache.l0Size() != L0_KEYS) {
-        throw new IllegalStateException("setup of tiered-cache: the L0 holds " + cache.l0Size());
+      if (cache.local().estimatedSize() != L0_KEYS) {
+        throw new IllegalStateException(
+            "setup of tiered-cache: the L0 holds " + cache.local().estimatedSize());
       }
     }
 
@@ -189,7 +192,10 @@ public class PeerBenchmark {
     }
   }
 
-  /** tiered-cache over Redis with the L0 off: every read a remote hit in the hot tier. */
+  /**
+   * tiered-cache over Redis as a user builds it (breaker, L0 on); each timed read's key is dropped
+   * from the L0 first, so every timed read is a remote hit in the hot tier.
+   */
   @State(Scope.Benchmark)
   public static class TieredRemote {
     RemoteFixture fixture;
@@ -201,6 +207,7 @@ public class PeerBenchmark {
       cache = fixture.cache("remote");
       putAll(cache, Data.REMOTE_KEY, Data.REMOTE_POST);
       for (String key : Data.REMOTE_KEY) {
+        cache.local().invalidate(key);
         requireHit(cache.get(key), "tiered-cache", key);
       }
     }
@@ -224,8 +231,21 @@ public class PeerBenchmark {
   }
 
   @Benchmark
-  public Post remoteTieredCache(TieredRemote s, Cursor c) {
-    return s.cache.get(c.nextRemote());
+  public Post remoteTieredCache(TieredRemote s, RemoteKey k) {
+    return s.cache.get(k.key);
+  }
+
+  /** The next remote key, dropped from tiered-cache's L0 before each timed read, untimed. */
+  @State(Scope.Thread)
+  public static class RemoteKey {
+    int index;
+    String key = "";
+
+    @Setup(Level.Invocation)
+    public void next(TieredRemote s) {
+      key = Data.REMOTE_KEY[index++ & RMASK];
+      s.cache.local().invalidate(key);
+    }
   }
 
   // ==================================================================== Spring

@@ -4,6 +4,7 @@ import io.github.tieredcache.Promotion;
 import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.redis.RedisTierStore;
+import io.github.tieredcache.resilience.ResilientTierStore;
 import io.github.tieredcache.spi.Envelope;
 import io.github.tieredcache.spi.TierStore;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -18,22 +19,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the remote benchmarks share, each part made on first use (a JMH fork sets up only the state
- * its row uses, and connecting costs time in a cold JVM): a tiered cache over a {@link
- * RedisTierStore} on the local cluster, set up as a user would (the store built from seed URIs,
- * meters bound), with the L0 off so every read goes to Redis; and a plain Lettuce cluster client,
- * as a user of raw Lettuce would make it, for the reference rows.
+ * its row uses, and connecting costs time in a cold JVM): a tiered cache built as a user builds it
+ * (a {@link RedisTierStore} from seed URIs behind the {@link ResilientTierStore} breaker, the L0
+ * on, meters bound), whose rows drop the key they read from the L0 before each timed read, so every
+ * timed read is the path a user's remote hit takes (L0 miss, breaker, one MGET, decode, L0 fill);
+ * and a plain Lettuce cluster client, as a user of raw Lettuce would make it, for the reference
+ * rows.
  *
- * <p>One change from the defaults: the store's connect and command timeouts and the cache's remote
- * timeout are {@value #TIMEOUT_SECONDS} s rather than 500 ms. On a shared 2-core machine under load
- * a connection handshake or a read can take longer than 500 ms now and then (the first cluster
- * topology load did, in trial runs); with the defaults such a read turns into a miss, and the
- * checks in {@code @TearDown} throw the run away. The timeout's length changes nothing in the work
- * done per call.
+ * <p>One change from the defaults: the store's connect and command timeouts are {@value
+ * #TIMEOUT_SECONDS} s rather than 500 ms. On a shared 2-core machine under load a connection
+ * handshake or a read can take longer than 500 ms now and then (the first cluster topology load
+ * did, in trial runs); with the defaults such a read turns into a miss, and the checks in
+ * {@code @TearDown} throw the run away. The timeout's length changes nothing in the work done per
+ * call.
  */
 final class RemoteFixture implements AutoCloseable {
 
   static final int TIMEOUT_SECONDS = 5;
   static final Duration TIMEOUT = Duration.ofSeconds(TIMEOUT_SECONDS);
+
+  /** The L0 bound of the caches, as in the measurements the budget was set against. */
+  static final int L0_SIZE = 20_000;
 
   /** The value codec both sides decode with. */
   final JacksonValueCodec<Post> codec = JacksonValueCodec.of(Post.class);
@@ -42,6 +48,7 @@ final class RemoteFixture implements AutoCloseable {
   final LongAdder loads = new LongAdder();
   private final String keyPrefix;
   private @Nullable RedisTierStore store;
+  private @Nullable ResilientTierStore guarded;
   private @Nullable RedisClusterClient rawClient;
   private @Nullable StatefulRedisClusterConnection<byte[], byte[]> raw;
 
@@ -66,6 +73,14 @@ final class RemoteFixture implements AutoCloseable {
     return store;
   }
 
+  /** Returns this fixture's store behind the breaker, as the README builds it. */
+  ResilientTierStore guarded() {
+    if (guarded == null) {
+      guarded = ResilientTierStore.wrap(store());
+    }
+    return guarded;
+  }
+
   /** Returns the raw rows' cluster client: Lettuce's defaults, made on first use. */
   RedisClusterClient rawClient() {
     if (rawClient == null) {
@@ -83,17 +98,17 @@ final class RemoteFixture implements AutoCloseable {
   }
 
   /**
-   * Returns a cache called {@code name} over this fixture's store; see {@link #cache(String,
-   * TierStore, SimpleMeterRegistry)}.
+   * Returns a cache called {@code name} over this fixture's store behind the breaker; see {@link
+   * #cache(String, TierStore, SimpleMeterRegistry)}.
    */
   TieredCache<String, Post> cache(String name) {
-    return cache(name, store(), registry);
+    return cache(name, guarded(), registry);
   }
 
   /**
-   * Returns a cache with the L0 off over {@code on}: hot / warm / cold placed by age, no promotion
-   * (so a warm hit stays a warm hit), and a loader that only counts, since a benchmark that reaches
-   * it is measuring the wrong thing.
+   * Returns a cache over {@code on} as a user builds it: hot / warm / cold placed by age, the L0 on
+   * ({@value #L0_SIZE} entries), no promotion (so a warm hit stays a warm hit), and a loader that
+   * only counts, since a benchmark that reaches it is measuring the wrong thing.
    */
   TieredCache<String, Post> cache(String name, TierStore on, SimpleMeterRegistry meters) {
     return TieredCache.<String, Post>builder()
@@ -108,8 +123,7 @@ final class RemoteFixture implements AutoCloseable {
               loads.increment();
               return null;
             })
-        .l0Disabled()
-        .remoteTimeout(TIMEOUT)
+        .l0MaximumSize(L0_SIZE)
         .meterRegistry(meters)
         .build();
   }
@@ -146,7 +160,9 @@ final class RemoteFixture implements AutoCloseable {
     if (rawClient != null) {
       rawClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
-    if (store != null) {
+    if (guarded != null) {
+      guarded.close(); // closes the store too
+    } else if (store != null) {
       store.close();
     }
   }

@@ -352,7 +352,6 @@ public final class WorkloadReport {
               .store(store)
               .valueCodec(JacksonValueCodec.of(Post.class))
               .loader(this::query)
-              .remoteTimeout(RemoteFixture.TIMEOUT)
               .build());
     }
     return new Subject() {

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TierStore} in this process's heap: the embedded store for a single instance, for tests,
@@ -224,16 +225,18 @@ public final class InMemoryTierStore implements TierStore {
 
   private Lookup lookup(Namespace namespace, byte[] key) {
     CacheState state = state(namespace);
+    int tiers = namespace.tiers().size();
     KeyRecord record = state.keys.get(new ByteKey(key));
     long now = ticker.read();
     if (record == null) {
-      return Lookup.miss(state.baseGeneration);
+      return Lookup.miss(tiers, state.baseGeneration);
     }
-    long generation = state.generation(record, now);
-    int hottest = record.hottest(now);
-    return hottest < 0
-        ? Lookup.miss(generation)
-        : Lookup.hit(hottest, record.copies[hottest].clone(), generation);
+    byte[][] copies = new byte[tiers][];
+    for (int tier = 0; tier < tiers; tier++) {
+      byte[] copy = record.copy(tier, now);
+      copies[tier] = copy == null ? null : copy.clone();
+    }
+    return Lookup.of(copies, state.generation(record, now));
   }
 
   private boolean conditionalWrite(Namespace namespace, Write write) {
@@ -357,7 +360,7 @@ public final class InMemoryTierStore implements TierStore {
       return generation != 0 && now - generationExpiry < 0 ? generation : 0;
     }
 
-    byte[] copy(int tier, long now) {
+    byte @Nullable [] copy(int tier, long now) {
       return copies[tier] != null && now - expiries[tier] < 0 ? copies[tier] : null;
     }
 

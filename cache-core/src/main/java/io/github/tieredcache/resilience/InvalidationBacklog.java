@@ -87,7 +87,7 @@ final class InvalidationBacklog {
       if (entry.isClear()) {
         addClearLocked(entry.namespace());
       } else {
-        addRemoveLocked(entry.namespace(), entry.key());
+        addRemoveLocked(entry.namespace(), java.util.Objects.requireNonNull(entry.key()));
       }
     }
   }

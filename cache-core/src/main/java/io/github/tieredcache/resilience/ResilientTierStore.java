@@ -20,20 +20,21 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link TierStore} that guards another with a resilience4j {@link CircuitBreaker} and a timeout
- * per call, and that keeps the invalidations it could not deliver until the store is back.
+ * A {@link TierStore} that guards another with a resilience4j {@link CircuitBreaker}, and that
+ * keeps the invalidations it could not deliver until the store is back.
  *
  * <p><b>Failing fast.</b> Every call passes through the breaker. While it is open a call fails at
  * once with {@link CallNotPermittedException}, without touching the store, so a cache goes straight
- * to its L0 or its loader and an outage adds no latency. Every call is bounded by {@link
- * ResilientTierStoreOptions#callTimeout()}; a timeout counts as a failure. {@link
- * IllegalArgumentException} (bad input) is not counted. Subscriptions and {@link #close()} bypass
- * the breaker.
+ * to its L0 or its loader and an outage adds no latency. This decorator adds no timeout of its own:
+ * the delegate owns the time a call may take (see {@link TierStore}), and a call that times out
+ * there is a failure here. {@link IllegalArgumentException} (bad input) is not counted.
+ * Subscriptions and {@link #close()} bypass the breaker.
  *
  * <p><b>Recovering.</b> The breaker moves from open to half-open by itself after its wait; this
  * store then probes the delegate without waiting for traffic (replaying a pending invalidation, or
@@ -233,7 +234,10 @@ public final class ResilientTierStore implements TierStore {
     delegate.close();
   }
 
-  /** Runs one call through the breaker and the timeout. */
+  /**
+   * Runs one call through the breaker: refused at once while it is open, recorded as a success or
+   * failure (with its duration, for the slow-call rate) when the delegate's future completes.
+   */
   private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
     if (closed) {
       return CompletableFuture.failedFuture(
@@ -251,19 +255,27 @@ public final class ResilientTierStore implements TierStore {
       breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), e);
       return CompletableFuture.failedFuture(e);
     }
-    // A copy, so the timeout never completes a future the delegate may share.
-    return source
-        .copy()
-        .orTimeout(options.callTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .whenComplete(
-            (value, error) -> {
-              long elapsed = breaker.getCurrentTimestamp() - start;
-              if (error == null) {
-                breaker.onSuccess(elapsed, breaker.getTimestampUnit());
-              } else {
-                breaker.onError(elapsed, breaker.getTimestampUnit(), unwrap(error));
-              }
-            });
+    // A dependent future, so a caller completing what it got never completes the delegate's.
+    return source.whenComplete(new Outcome<>(start));
+  }
+
+  /** Records the outcome of one call with the breaker. */
+  private final class Outcome<T> implements BiConsumer<T, Throwable> {
+    private final long start;
+
+    Outcome(long start) {
+      this.start = start;
+    }
+
+    @Override
+    public void accept(T value, Throwable error) {
+      long elapsed = breaker.getCurrentTimestamp() - start;
+      if (error == null) {
+        breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+      } else {
+        breaker.onError(elapsed, breaker.getTimestampUnit(), unwrap(error));
+      }
+    }
   }
 
   private void onStateTransition(CircuitBreakerOnStateTransitionEvent event) {
@@ -356,7 +368,7 @@ public final class ResilientTierStore implements TierStore {
         (namespace, group) -> {
           List<byte[]> keys = new ArrayList<>(group.size());
           for (InvalidationBacklog.Entry entry : group) {
-            keys.add(entry.key().bytes());
+            keys.add(Objects.requireNonNull(entry.key()).bytes());
           }
           calls.add(settle(group, call(() -> delegate.removeAll(namespace, keys))));
         });

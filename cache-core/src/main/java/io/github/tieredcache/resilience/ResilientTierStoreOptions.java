@@ -10,6 +10,9 @@ import java.util.Objects;
  * store to close again, how long one call may take, and how many failed invalidations it keeps to
  * replay. Immutable and thread-safe; build one with {@link #builder()}.
  *
+ * <p>There is no call timeout here: the store owns the time a call may take (a Redis store's
+ * command timeout), and a call that times out there fails through the breaker as a failure.
+ *
  * <p>The breaker counts the last {@link #slidingWindowSize()} calls. Once at least {@link
  * #minimumNumberOfCalls()} were made, it opens when {@link #failureRateThreshold()} percent of them
  * failed (a timeout is a failure) or {@link #slowCallRateThreshold()} percent took longer than
@@ -50,12 +53,6 @@ public final class ResilientTierStoreOptions {
   public static final int DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE = 3;
 
   /**
-   * How long one call may take before it fails with a {@code TimeoutException} when nothing is set:
-   * 1 s. A backstop above the store's own command timeout.
-   */
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(1);
-
-  /**
    * How many failed invalidations (keys, plus one per cleared cache) are kept for replay when
    * nothing is set: 10,000. Past it, the whole cache is cleared once the store is back.
    */
@@ -77,7 +74,6 @@ public final class ResilientTierStoreOptions {
   private final int minimumNumberOfCalls;
   private final Duration waitDurationInOpenState;
   private final int permittedCallsInHalfOpenState;
-  private final Duration callTimeout;
   private final int backlogCapacity;
   private final Duration replayRetryInterval;
 
@@ -90,7 +86,6 @@ public final class ResilientTierStoreOptions {
     this.minimumNumberOfCalls = b.minimumNumberOfCalls;
     this.waitDurationInOpenState = b.waitDurationInOpenState;
     this.permittedCallsInHalfOpenState = b.permittedCallsInHalfOpenState;
-    this.callTimeout = b.callTimeout;
     this.backlogCapacity = b.backlogCapacity;
     this.replayRetryInterval = b.replayRetryInterval;
   }
@@ -116,7 +111,6 @@ public final class ResilientTierStoreOptions {
         .minimumNumberOfCalls(minimumNumberOfCalls)
         .waitDurationInOpenState(waitDurationInOpenState)
         .permittedCallsInHalfOpenState(permittedCallsInHalfOpenState)
-        .callTimeout(callTimeout)
         .backlogCapacity(backlogCapacity)
         .replayRetryInterval(replayRetryInterval);
   }
@@ -181,11 +175,6 @@ public final class ResilientTierStoreOptions {
     return permittedCallsInHalfOpenState;
   }
 
-  /** Returns how long one call may take. */
-  public Duration callTimeout() {
-    return callTimeout;
-  }
-
   /** Returns how many failed invalidations are kept for replay. */
   public int backlogCapacity() {
     return backlogCapacity;
@@ -207,7 +196,6 @@ public final class ResilientTierStoreOptions {
         && minimumNumberOfCalls == other.minimumNumberOfCalls
         && waitDurationInOpenState.equals(other.waitDurationInOpenState)
         && permittedCallsInHalfOpenState == other.permittedCallsInHalfOpenState
-        && callTimeout.equals(other.callTimeout)
         && backlogCapacity == other.backlogCapacity
         && replayRetryInterval.equals(other.replayRetryInterval);
   }
@@ -223,7 +211,6 @@ public final class ResilientTierStoreOptions {
         minimumNumberOfCalls,
         waitDurationInOpenState,
         permittedCallsInHalfOpenState,
-        callTimeout,
         backlogCapacity,
         replayRetryInterval);
   }
@@ -246,8 +233,6 @@ public final class ResilientTierStoreOptions {
         + waitDurationInOpenState
         + ", permittedCallsInHalfOpenState="
         + permittedCallsInHalfOpenState
-        + ", callTimeout="
-        + callTimeout
         + ", backlogCapacity="
         + backlogCapacity
         + ", replayRetryInterval="
@@ -265,7 +250,6 @@ public final class ResilientTierStoreOptions {
     private int minimumNumberOfCalls = DEFAULT_MINIMUM_NUMBER_OF_CALLS;
     private Duration waitDurationInOpenState = DEFAULT_WAIT_DURATION_IN_OPEN_STATE;
     private int permittedCallsInHalfOpenState = DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE;
-    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private int backlogCapacity = DEFAULT_BACKLOG_CAPACITY;
     private Duration replayRetryInterval = DEFAULT_REPLAY_RETRY_INTERVAL;
 
@@ -320,12 +304,6 @@ public final class ResilientTierStoreOptions {
     /** Sets how many probe calls the half-open breaker lets through; positive. */
     public Builder permittedCallsInHalfOpenState(int calls) {
       this.permittedCallsInHalfOpenState = positive("permittedCallsInHalfOpenState", calls);
-      return this;
-    }
-
-    /** Sets how long one call may take; positive. */
-    public Builder callTimeout(Duration timeout) {
-      this.callTimeout = positive("callTimeout", timeout);
       return this;
     }
 

@@ -1,7 +1,11 @@
 package io.github.tieredcache.spi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -20,6 +24,9 @@ import java.util.Objects;
  * the rest     the codec's payload
  * </pre>
  *
+ * <p>The static accessors ({@link #isReadable}, {@link #freshUntil(byte[])}, ...) read the header
+ * in place without allocating, for the read path; {@link #parse} makes a record of it.
+ *
  * @param codecId the id of the value codec that wrote the payload
  * @param absent whether the copy records an absent value (its payload is empty)
  * @param freshUntil the epoch millisecond the copy stops being fresh
@@ -37,15 +44,13 @@ public record Envelope(
 
   private static final int FLAG_ABSENT = 1;
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   /** Returns the bytes of a copy: the envelope followed by {@code payload}. */
   public static byte[] wrap(
       String codecId, boolean absent, long freshUntil, long servableUntil, byte[] payload) {
-    if (codecId.isEmpty()
-        || codecId.length() > 255
-        || !codecId.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
-      throw new IllegalArgumentException(
-          "codecId must have 1 to 255 printable US-ASCII characters: '" + codecId + "'");
-    }
+    checkCodecId(codecId);
     byte[] id = codecId.getBytes(StandardCharsets.US_ASCII);
     if (servableUntil < freshUntil) {
       throw new IllegalArgumentException("servableUntil must not precede freshUntil");
@@ -88,5 +93,78 @@ public record Envelope(
   /** Returns the payload length of {@code copy}, which this envelope was parsed from. */
   public int payloadLength(byte[] copy) {
     return copy.length - payloadOffset;
+  }
+
+  /**
+   * Returns the US-ASCII bytes of a codec id, as {@link #isReadable} compares them.
+   *
+   * @throws IllegalArgumentException if the id is not 1 to 255 printable US-ASCII characters
+   */
+  public static byte[] codecIdBytes(String codecId) {
+    checkCodecId(codecId);
+    return codecId.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Returns whether {@code copy} starts with an envelope of this format version whose codec id is
+   * {@code codecId} (as {@link #codecIdBytes} gives it) and whose instants are in order. Reads in
+   * place; allocates nothing.
+   */
+  public static boolean isReadable(byte[] copy, byte[] codecId) {
+    int n = codecId.length;
+    if (copy.length < 4 + n + 16
+        || copy[0] != MAGIC
+        || copy[1] != VERSION
+        || (copy[3] & 0xFF) != n
+        || !Arrays.equals(copy, 4, 4 + n, codecId, 0, n)) {
+      return false;
+    }
+    return servableUntil(copy) >= freshUntil(copy);
+  }
+
+  /** Returns the fresh-until instant of a copy {@link #isReadable} accepted, epoch millis. */
+  public static long freshUntil(byte[] copy) {
+    return (long) LONGS.get(copy, 4 + (copy[3] & 0xFF));
+  }
+
+  /** Returns the servable-until instant of a copy {@link #isReadable} accepted, epoch millis. */
+  public static long servableUntil(byte[] copy) {
+    return (long) LONGS.get(copy, 12 + (copy[3] & 0xFF));
+  }
+
+  /** Returns whether a copy {@link #isReadable} accepted records an absent value. */
+  public static boolean isAbsent(byte[] copy) {
+    return (copy[2] & FLAG_ABSENT) != 0;
+  }
+
+  /** Returns where the payload of a copy {@link #isReadable} accepted starts. */
+  public static int payloadOffset(byte[] copy) {
+    return 20 + (copy[3] & 0xFF);
+  }
+
+  /**
+   * Returns a new copy of {@code copy} (one {@link #isReadable} accepted) with other instants and
+   * the same codec id, flags and payload.
+   *
+   * @throws IllegalArgumentException if servableUntil precedes freshUntil
+   */
+  public static byte[] withInstants(byte[] copy, long freshUntil, long servableUntil) {
+    if (servableUntil < freshUntil) {
+      throw new IllegalArgumentException("servableUntil must not precede freshUntil");
+    }
+    byte[] out = copy.clone();
+    int at = 4 + (copy[3] & 0xFF);
+    LONGS.set(out, at, freshUntil);
+    LONGS.set(out, at + 8, servableUntil);
+    return out;
+  }
+
+  private static void checkCodecId(String codecId) {
+    if (codecId.isEmpty()
+        || codecId.length() > 255
+        || !codecId.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+      throw new IllegalArgumentException(
+          "codecId must have 1 to 255 printable US-ASCII characters: '" + codecId + "'");
+    }
   }
 }

@@ -17,6 +17,14 @@ import java.util.concurrent.CompletableFuture;
  * future exceptionally and the cache treats it as a miss (reads) or retries it later (writes). Two
  * namespaces never see each other's keys. Implementations are thread-safe.
  *
+ * <p><b>Time.</b> The store is the one owner of the time a remote call may take: every returned
+ * future completes, normally or exceptionally, within the store's own timeout (a Redis store's
+ * command timeout), and neither the cache nor a decorator such as {@code ResilientTierStore} adds a
+ * second one. A write whose future failed with a timeout must never change data later: the store
+ * cancels it before it is sent, or fences it (a Redis store refuses, inside the script, a write
+ * that reaches the server after its deadline). A late removal may still happen; it only costs a
+ * miss.
+ *
  * <p>The contract is fixed by {@code TierStoreContract} in cache-core's test-jar, which every
  * implementation's tests extend.
  */
@@ -24,7 +32,7 @@ public interface TierStore extends AutoCloseable {
 
   /**
    * Reads every tier of {@code key} and the key's generation, in one round trip where the store
-   * allows it, and answers the hottest copy held.
+   * allows it, and answers every copy held (one slot per tier of the namespace).
    */
   CompletableFuture<Lookup> read(Namespace namespace, byte[] key);
 

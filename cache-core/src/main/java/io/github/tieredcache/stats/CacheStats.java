@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param coalesced reads that missed the L0 and waited for a concurrent read of the same key
  *     (single flight) instead of asking the remote tiers and the loader themselves; with the tiers'
  *     hits and the loads they account for every request
+ * @param writesRefused loaded values the store refused to write because the key was invalidated or
+ *     put while they loaded: returned to their callers, cached nowhere
  */
 public record CacheStats(
     String cacheName,
@@ -35,7 +37,8 @@ public record CacheStats(
     long decodeErrors,
     long remoteErrors,
     long oversized,
-    long coalesced) {
+    long coalesced,
+    long writesRefused) {
 
   public CacheStats {
     tiers = List.copyOf(tiers);

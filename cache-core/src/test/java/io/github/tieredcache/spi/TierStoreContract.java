@@ -109,6 +109,35 @@ public abstract class TierStoreContract {
   }
 
   @Test
+  void readAnswersTheCopyOfEveryTierThatHoldsOne() {
+    Namespace ns = hotWarmCold();
+    store.writeIfGeneration(ns, write("k", 2, "cold copy", LONG, 0)).join();
+    assertThat(store.promote(ns, write("k", 0, "hot copy", LONG, 0)).join()).isTrue();
+
+    Lookup lookup = read(ns, "k");
+    assertThat(lookup.tierCount()).isEqualTo(3);
+    assertThat(lookup.copy(0)).isEqualTo(bytes("hot copy"));
+    assertThat(lookup.copy(1)).as("warm holds none").isNull();
+    assertThat(lookup.copy(2))
+        .as("the colder copy is reported too, so a dead hot copy cannot hide it")
+        .isEqualTo(bytes("cold copy"));
+    assertThat(read(ns, "nothing").tierCount()).isEqualTo(3);
+  }
+
+  @Test
+  void bulkReadAnswersTheCopyOfEveryTierPerKey() {
+    Namespace ns = hotWarmCold();
+    store.writeIfGeneration(ns, write("a", 1, "warm a", LONG, 0)).join();
+    store.promote(ns, write("a", 0, "hot a", LONG, 0)).join();
+
+    List<Lookup> lookups = store.readAll(ns, List.of(bytes("a"), bytes("b"))).join();
+    assertThat(lookups.get(0).copy(0)).isEqualTo(bytes("hot a"));
+    assertThat(lookups.get(0).copy(1)).isEqualTo(bytes("warm a"));
+    assertThat(lookups.get(1).isHit()).isFalse();
+    assertThat(lookups.get(1).tierCount()).isEqualTo(3);
+  }
+
+  @Test
   void conditionalWriteRemovesTheKeysCopiesInOtherTiers() {
     Namespace ns = hotWarmCold();
     store.writeIfGeneration(ns, write("k", 0, "hot copy", LONG, 0)).join();

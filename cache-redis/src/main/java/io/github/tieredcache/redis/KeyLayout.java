@@ -1,6 +1,7 @@
 package io.github.tieredcache.redis;
 
 import io.github.tieredcache.spi.Namespace;
+import io.lettuce.core.protocol.CommandArgs;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -187,6 +188,17 @@ final class KeyLayout {
       into[offset + tier] = tierKey(epochSegment, escaped, tier);
     }
     into[offset + tierSuffixes.length] = generationKey(escaped);
+  }
+
+  /**
+   * Adds the keys one lookup reads to {@code args}: every tier, hottest first, then the generation.
+   */
+  void addReadKeys(CommandArgs<byte[], byte[]> args, byte[] epochSegment, byte[] key) {
+    byte[] escaped = escape(key);
+    for (int tier = 0; tier < tierSuffixes.length; tier++) {
+      args.addKey(tierKey(epochSegment, escaped, tier));
+    }
+    args.addKey(generationKey(escaped));
   }
 
   /**

@@ -17,6 +17,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.ValueListOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -37,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +67,15 @@ import org.slf4j.LoggerFactory;
  * with an {@code EVAL} fallback when a node lost its script cache. Copies are stored with {@code
  * PX} = the write's TTL; the generation with {@code PEXPIRE} = the namespace's generation
  * retention.
+ *
+ * <p><b>Time.</b> This store owns the time a call may take: every command times out after {@link
+ * RedisTierStoreOptions#commandTimeout()} (Lettuce's own command timeout; nothing above adds
+ * another). A command that timed out before it was written is never written (Lettuce skips
+ * completed commands). One that was written but not yet run (the node is stopped) could still run
+ * when the node resumes, so every write of a copy carries a deadline, now plus the command timeout
+ * plus {@link RedisTierStoreOptions#clockSkewAllowance()}, which the script checks against Redis's
+ * own clock before it changes anything; past it the write is refused there and fails here with a
+ * {@link LateWriteException}.
  *
  * <p><b>Generations and epochs: how a stale load is kept out.</b> A key's generation counter is
  * advanced (INCR) by {@code put} and {@code remove}; a load's write is a script that compares the
@@ -115,6 +126,8 @@ public final class RedisTierStore implements TierStore {
   private final Map<String, Epoch> epochs = new ConcurrentHashMap<>();
   private final ScheduledFuture<?> epochRefresher;
   private final Runnable release;
+  private final long deadlineMillis;
+  private final AtomicBoolean lateWarned = new AtomicBoolean();
   private volatile boolean closed;
 
   /** The data connection and its asynchronous commands. */
@@ -131,6 +144,8 @@ public final class RedisTierStore implements TierStore {
       Runnable release) {
     this.options = options;
     this.release = release;
+    this.deadlineMillis =
+        options.commandTimeout().toMillis() + options.clockSkewAllowance().toMillis();
     long retry = options.maxReconnectDelay().toNanos();
     this.data = new LazyConnection<>(connectData, d -> d.connection().closeAsync(), retry);
     this.subscriptions = new Subscriptions(connectPubSub, scheduler, retry);
@@ -188,14 +203,23 @@ public final class RedisTierStore implements TierStore {
   public CompletableFuture<Lookup> read(Namespace namespace, byte[] key) {
     Objects.requireNonNull(key, "key");
     NamespaceState ns = state(namespace);
-    return atEpoch(
-        ns,
-        at -> {
-          int tiers = ns.layout.tierCount();
-          byte[][] keys = new byte[tiers + 1][];
-          ns.layout.readKeys(at.segment, key, keys, 0);
-          return call(c -> c.mget(keys)).thenApply(values -> lookup(values, 0, tiers, at.epoch));
-        });
+    EpochAt at = ns.epoch.current;
+    return at != null
+        ? readAt(ns, at, key)
+        : firstEpoch(ns.epoch).thenCompose(first -> readAt(ns, first, key));
+  }
+
+  /**
+   * One {@code MGET} of the key's tiers and generation, dispatched as a plain command: the cluster
+   * connection routes it by its first key's slot (every key of one lookup shares that slot) without
+   * splitting it by slot as its {@code mget} does, and the answer is the raw values, in order.
+   */
+  private CompletableFuture<Lookup> readAt(NamespaceState ns, EpochAt at, byte[] key) {
+    int tiers = ns.layout.tierCount();
+    CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC);
+    ns.layout.addReadKeys(args, at.segment, key);
+    return call(c -> c.dispatch(CommandType.MGET, new ValueListOutput<>(CODEC), args))
+        .thenApply(values -> lookup(values, 0, tiers, at.epoch));
   }
 
   @Override
@@ -219,27 +243,27 @@ public final class RedisTierStore implements TierStore {
           return call(c -> c.mget(all))
               .thenApply(
                   values -> {
+                    List<byte[]> raw = new ArrayList<>(values.size());
+                    for (KeyValue<byte[], byte[]> value : values) {
+                      raw.add(value.hasValue() ? value.getValue() : null);
+                    }
                     List<Lookup> lookups = new ArrayList<>(keys.size());
                     for (int i = 0; i < keys.size(); i++) {
-                      lookups.add(lookup(values, i * width, tiers, at.epoch));
+                      lookups.add(lookup(raw, i * width, tiers, at.epoch));
                     }
                     return lookups;
                   });
         });
   }
 
-  private static Lookup lookup(
-      List<KeyValue<byte[], byte[]>> values, int offset, int tiers, long epoch) {
-    KeyValue<byte[], byte[]> generation = values.get(offset + tiers);
-    long counter = Generations.parseCounter(generation.hasValue() ? generation.getValue() : null);
-    long reported = Generations.of(epoch, counter);
+  /** The lookup in {@code values} from {@code offset}: one value per tier, then the generation. */
+  private static Lookup lookup(List<byte[]> values, int offset, int tiers, long epoch) {
+    long counter = Generations.parseCounter(values.get(offset + tiers));
+    byte[][] copies = new byte[tiers][];
     for (int tier = 0; tier < tiers; tier++) {
-      KeyValue<byte[], byte[]> copy = values.get(offset + tier);
-      if (copy.hasValue()) {
-        return Lookup.hit(tier, copy.getValue(), reported);
-      }
+      copies[tier] = values.get(offset + tier);
     }
-    return Lookup.miss(reported);
+    return Lookup.of(copies, Generations.of(epoch, counter));
   }
 
   // ---------------------------------------------------------------- conditional writes
@@ -289,7 +313,9 @@ public final class RedisTierStore implements TierStore {
             : ns.layout.writeKeys(at.segment, write.key(), write.tier());
     byte[] counter = number(Generations.counter(write.expectedGeneration()));
     byte[] ttl = number(millis(write.ttl()));
-    return call(c -> script.run(c, keys, counter, write.copy(), ttl)).thenApply(r -> r == 1L);
+    byte[] deadline = deadline();
+    return call(c -> script.run(c, keys, counter, write.copy(), ttl, deadline))
+        .thenCompose(r -> r == Script.LATE ? late() : CompletableFuture.completedFuture(r == 1L));
   }
 
   // ---------------------------------------------------------------- invalidating writes
@@ -299,17 +325,42 @@ public final class RedisTierStore implements TierStore {
     NamespaceState ns = state(namespace);
     checkTier(ns, write);
     byte[] ttl = number(millis(write.ttl()));
+    byte[] deadline = deadline();
     return mutate(
         ns,
         at ->
-            call(
-                c ->
+            call(c ->
                     Script.PUT.run(
                         c,
                         ns.layout.writeKeys(at.segment, write.key(), write.tier()),
                         write.copy(),
                         ttl,
-                        ns.retention)));
+                        ns.retention,
+                        deadline))
+                .thenCompose(r -> r == Script.LATE ? late() : DONE));
+  }
+
+  /**
+   * The deadline a write carries (see {@link Script}): now, plus the command timeout after which
+   * its caller is told it failed, plus the clock skew allowed between this host and Redis.
+   */
+  private byte[] deadline() {
+    return number(System.currentTimeMillis() + deadlineMillis);
+  }
+
+  /** The answer to a write that reached Redis after its deadline; warns once per store. */
+  private <T> CompletableFuture<T> late() {
+    if (lateWarned.compareAndSet(false, true)) {
+      log.warn(
+          "A write reached Redis after its deadline and was refused there (logged once). Either"
+              + " Redis was unavailable longer than the command timeout ({}), or this host's clock"
+              + " is behind Redis's by more than clockSkewAllowance ({}): check NTP.",
+          options.commandTimeout(),
+          options.clockSkewAllowance());
+    }
+    return CompletableFuture.failedFuture(
+        new LateWriteException(
+            "the write reached Redis after its deadline and was refused; nothing was changed"));
   }
 
   @Override
@@ -398,6 +449,19 @@ public final class RedisTierStore implements TierStore {
     Objects.requireNonNull(listener, "listener");
     NamespaceState ns = state(namespace);
     return subscriptions.subscribe(ns.layout.channel(), () -> refreshEpoch(ns.epoch), listener);
+  }
+
+  /**
+   * Returns whether the namespace's channel is subscribed on the server and each of its listeners
+   * has been told (for tests).
+   */
+  boolean isSubscribed(Namespace namespace) {
+    return subscriptions.isReady(state(namespace).layout.channel());
+  }
+
+  /** Returns the key a copy of {@code key} in {@code tier} has in epoch 0 (for tests). */
+  byte[] tierKeyAtEpochZero(Namespace namespace, byte[] key, int tier) {
+    return state(namespace).layout.tierKey(KeyLayout.epochSegment(0), KeyLayout.escape(key), tier);
   }
 
   // ---------------------------------------------------------------- lifecycle

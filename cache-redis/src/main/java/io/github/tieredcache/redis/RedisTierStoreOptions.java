@@ -65,6 +65,13 @@ public final class RedisTierStoreOptions {
    */
   public static final Duration DEFAULT_EPOCH_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * How far this host's clock may run behind Redis's before its writes are refused as late, when
+   * nothing is set: 500 ms. A write carries a deadline of now plus the command timeout plus this
+   * allowance, which Redis checks against its own clock (see {@link RedisTierStore}).
+   */
+  public static final Duration DEFAULT_CLOCK_SKEW_ALLOWANCE = Duration.ofMillis(500);
+
   /** The client name ({@code CLIENT SETNAME}) used when none is set: {@code tiered-cache}. */
   public static final String DEFAULT_CLIENT_NAME = "tiered-cache";
 
@@ -78,6 +85,7 @@ public final class RedisTierStoreOptions {
   private final int requestQueueSize;
   private final Duration maxReconnectDelay;
   private final Duration epochRefreshInterval;
+  private final Duration clockSkewAllowance;
   private final @Nullable String clientName;
   private final @Nullable String username;
   private final char @Nullable [] password;
@@ -98,6 +106,7 @@ public final class RedisTierStoreOptions {
     this.requestQueueSize = b.requestQueueSize;
     this.maxReconnectDelay = positive("maxReconnectDelay", b.maxReconnectDelay);
     this.epochRefreshInterval = positive("epochRefreshInterval", b.epochRefreshInterval);
+    this.clockSkewAllowance = notNegative("clockSkewAllowance", b.clockSkewAllowance);
     this.clientName = b.clientName;
     if (b.password != null && b.username == null && b.password.length == 0) {
       throw new IllegalArgumentException("password must not be empty");
@@ -178,6 +187,7 @@ public final class RedisTierStoreOptions {
     b.requestQueueSize = requestQueueSize;
     b.maxReconnectDelay = maxReconnectDelay;
     b.epochRefreshInterval = epochRefreshInterval;
+    b.clockSkewAllowance = clockSkewAllowance;
     b.clientName = clientName;
     b.username = username;
     b.password = password == null ? null : password.clone();
@@ -226,6 +236,14 @@ public final class RedisTierStoreOptions {
     return epochRefreshInterval;
   }
 
+  /**
+   * Returns how far this host's clock may run behind Redis's before its writes are refused as late;
+   * default 500 ms.
+   */
+  public Duration clockSkewAllowance() {
+    return clockSkewAllowance;
+  }
+
   /** Returns the client name set on every connection, or {@code null} for none. */
   public @Nullable String clientName() {
     return clientName;
@@ -262,6 +280,7 @@ public final class RedisTierStoreOptions {
         && requestQueueSize == other.requestQueueSize
         && maxReconnectDelay.equals(other.maxReconnectDelay)
         && epochRefreshInterval.equals(other.epochRefreshInterval)
+        && clockSkewAllowance.equals(other.clockSkewAllowance)
         && Objects.equals(clientName, other.clientName)
         && Objects.equals(username, other.username)
         && Arrays.equals(password, other.password)
@@ -280,6 +299,7 @@ public final class RedisTierStoreOptions {
         requestQueueSize,
         maxReconnectDelay,
         epochRefreshInterval,
+        clockSkewAllowance,
         clientName,
         username,
         tls,
@@ -304,6 +324,8 @@ public final class RedisTierStoreOptions {
         + maxReconnectDelay
         + ", epochRefreshInterval="
         + epochRefreshInterval
+        + ", clockSkewAllowance="
+        + clockSkewAllowance
         + ", clientName="
         + clientName
         + ", username="
@@ -325,6 +347,14 @@ public final class RedisTierStoreOptions {
     return value;
   }
 
+  private static Duration notNegative(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative: " + value);
+    }
+    return value;
+  }
+
   /** Builds {@link RedisTierStoreOptions}. Not thread-safe. */
   public static final class Builder {
     private String keyPrefix = DEFAULT_KEY_PREFIX;
@@ -335,6 +365,7 @@ public final class RedisTierStoreOptions {
     private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
     private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
     private Duration epochRefreshInterval = DEFAULT_EPOCH_REFRESH_INTERVAL;
+    private Duration clockSkewAllowance = DEFAULT_CLOCK_SKEW_ALLOWANCE;
     private @Nullable String clientName = DEFAULT_CLIENT_NAME;
     private @Nullable String username;
     private char @Nullable [] password;
@@ -396,6 +427,15 @@ public final class RedisTierStoreOptions {
     /** Sets how often the epoch of each cache in use is reread; positive. */
     public Builder epochRefreshInterval(Duration epochRefreshInterval) {
       this.epochRefreshInterval = positive("epochRefreshInterval", epochRefreshInterval);
+      return this;
+    }
+
+    /**
+     * Sets how far this host's clock may run behind Redis's before its writes are refused as late;
+     * zero or more. A larger allowance also lets a write that timed out land that much later.
+     */
+    public Builder clockSkewAllowance(Duration clockSkewAllowance) {
+      this.clockSkewAllowance = notNegative("clockSkewAllowance", clockSkewAllowance);
       return this;
     }
 

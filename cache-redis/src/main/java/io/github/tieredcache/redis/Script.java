@@ -23,15 +23,28 @@ import java.util.concurrent.CompletionException;
  * <p>Every script touches keys of one slot only (one key's tiers and generation, or one cache's
  * epoch key), so each runs on one node. Numbers travel as decimal text; generations are compared as
  * text, so an absent generation key ({@code false} in Lua) compares as {@code "0"}.
+ *
+ * <p><b>Deadlines: a write that times out never lands.</b> A command the client gave up on may
+ * still reach the server: if the node was only stopped (SIGSTOP, a long pause, a full outage with
+ * its sockets open), the bytes wait in its socket and run when it resumes, seconds or minutes after
+ * the caller was told the write failed, perhaps over a newer value. So every script that writes a
+ * copy takes a deadline (epoch milliseconds) as its last argument and, before it changes anything,
+ * compares it with the server's own {@code TIME}: past it, it writes nothing and answers {@value
+ * #LATE}. Removals take none: a late removal costs one miss and can hide no newer value.
  */
 enum Script {
 
   /**
-   * KEYS: target tier, generation, other tiers... ARGV: expected counter, copy, ttl ms. Writes only
-   * while the generation is the expected one, and removes the other tiers. Returns 1 if written.
+   * KEYS: target tier, generation, other tiers... ARGV: expected counter, copy, ttl ms, deadline.
+   * Writes only while the generation is the expected one, and removes the other tiers. Returns 1 if
+   * written, 0 if the generation moved, {@value #LATE} past the deadline.
    */
   WRITE_IF_GENERATION(
       """
+      local t = redis.call('TIME')
+      if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[4]) then
+        return -1
+      end
       if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
       if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
       redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
@@ -39,23 +52,33 @@ enum Script {
       """),
 
   /**
-   * KEYS: target tier, generation. ARGV: expected counter, copy, ttl ms. Writes only while the
-   * generation is the expected one and the tier holds no copy. Returns 1 if written.
+   * KEYS: target tier, generation. ARGV: expected counter, copy, ttl ms, deadline. Writes only
+   * while the generation is the expected one and the tier holds no copy. Returns 1 if written, 0 if
+   * not, {@value #LATE} past the deadline.
    */
   PROMOTE(
       """
+      local t = redis.call('TIME')
+      if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[4]) then
+        return -1
+      end
       if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
       if redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then return 1 end
       return 0
       """),
 
   /**
-   * KEYS: target tier, generation, other tiers... ARGV: copy, ttl ms, generation retention ms.
-   * Writes unconditionally, removes the other tiers, advances the generation. Returns the new
-   * counter. A generation key holding something other than a counter is reset to 1.
+   * KEYS: target tier, generation, other tiers... ARGV: copy, ttl ms, generation retention ms,
+   * deadline. Writes unconditionally, removes the other tiers, advances the generation. Returns the
+   * new counter, or {@value #LATE} past the deadline (and then changes nothing). A generation key
+   * holding something other than a counter is reset to 1.
    */
   PUT(
       """
+      local t = redis.call('TIME')
+      if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[4]) then
+        return -1
+      end
       redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
       if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
       local g = redis.pcall('INCR', KEYS[2])
@@ -103,6 +126,9 @@ enum Script {
       if seen > e then redis.call('SET', KEYS[1], ARGV[1]); return seen end
       return e
       """);
+
+  /** What a write script answers when it reached the server after its deadline. */
+  static final long LATE = -1;
 
   private final byte[] source;
   private final String sha;

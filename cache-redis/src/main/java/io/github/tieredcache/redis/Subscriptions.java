@@ -86,10 +86,10 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
     Channel ch;
     boolean fresh;
     synchronized (this) {
-      ch = channels.get(channel);
-      fresh = ch == null;
+      Channel existing = channels.get(channel);
+      fresh = existing == null;
+      ch = existing != null ? existing : new Channel(channel, refreshEpoch);
       if (fresh) {
-        ch = new Channel(channel, refreshEpoch);
         channels.put(channel, ch);
       }
       ch.listeners.add(handle);
@@ -201,6 +201,23 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
         });
   }
 
+  /**
+   * Returns whether {@code channel} is subscribed on the server and every listener of it has been
+   * told so ({@link InvalidationListener#onSubscribed()} returned); for tests.
+   */
+  boolean isReady(String channel) {
+    Channel ch = channels.get(channel);
+    if (ch == null || !ch.active) {
+      return false;
+    }
+    for (Listener l : ch.listeners) {
+      if (!l.ready) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Ends every subscription and closes the connection. */
   void close() {
     closed = true;
@@ -254,6 +271,7 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
   private static final class Listener {
     final InvalidationListener listener;
     volatile boolean closed;
+    volatile boolean ready;
 
     Listener(InvalidationListener listener) {
       this.listener = listener;
@@ -268,6 +286,7 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
       } catch (RuntimeException e) {
         log.warn("Invalidation listener {} failed in onSubscribed", listener, e);
       }
+      ready = true;
     }
 
     void invalidated(Invalidation message) {

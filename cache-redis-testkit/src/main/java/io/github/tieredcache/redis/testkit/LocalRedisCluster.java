@@ -488,6 +488,9 @@ public final class LocalRedisCluster implements AutoCloseable {
             + consensus[slot];
       }
     }
+    if (consensus == null) {
+      return "no live node answered"; // unreachable: live is never empty here
+    }
     int[] owners = consensus;
     Set<Integer> ownerPorts = Arrays.stream(owners).boxed().collect(Collectors.toSet());
     for (RedisNode node : live) {

@@ -118,7 +118,7 @@ public class TieredCacheEndpoint {
         springCache.getStoreName(),
         breakerState(springCache.getStoreName()),
         springCache.isAllowNullValues(),
-        cache.l0Size(),
+        cache.local().estimatedSize(),
         stats.requests(),
         stats.hitRatio(),
         stats.loadSuccesses(),

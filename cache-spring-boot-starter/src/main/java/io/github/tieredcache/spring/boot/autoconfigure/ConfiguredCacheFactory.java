@@ -48,7 +48,6 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
         .tiers(spec.toTiers(storeName -> stores.get(storeName).store()))
         .promotion(promotion(spec))
         .ttlJitter(spec.ttlJitter())
-        .remoteTimeout(spec.remoteTimeout())
         .valueCodec(valueCodec(spec));
     if (spec.defaultTier() != null) {
       builder.defaultTier(spec.defaultTier());

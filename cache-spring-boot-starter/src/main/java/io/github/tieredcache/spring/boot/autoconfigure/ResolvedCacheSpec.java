@@ -31,7 +31,6 @@ import org.jspecify.annotations.Nullable;
  * @param valueType the declared value type, or {@code null}
  * @param keyPrefix text in front of every key
  * @param allowNullValues whether nulls are cached
- * @param remoteTimeout the remote operation timeout
  * @param store the name of the store of tiers that name none
  */
 public record ResolvedCacheSpec(
@@ -50,7 +49,6 @@ public record ResolvedCacheSpec(
     @Nullable Class<?> valueType,
     String keyPrefix,
     boolean allowNullValues,
-    Duration remoteTimeout,
     String store) {
 
   /** The after-hits count when none is set. */
@@ -128,9 +126,6 @@ public record ResolvedCacheSpec(
         pick(cache.getValueType(), defaults.getValueType()),
         or(pick(cache.getKeyPrefix(), defaults.getKeyPrefix()), ""),
         or(pick(cache.getAllowNullValues(), defaults.getAllowNullValues()), true),
-        or(
-            pick(cache.getRemoteTimeout(), defaults.getRemoteTimeout()),
-            TieredCacheBuilder.DEFAULT_REMOTE_TIMEOUT),
         or(pick(cache.getStore(), defaults.getStore()), TierStores.DEFAULT));
   }
 

@@ -167,9 +167,6 @@ public class TieredCacheProperties implements Validator {
     /** Whether a null value is cached (as Spring's NullValue). Default: true. */
     private @Nullable Boolean allowNullValues;
 
-    /** How long a remote operation may take before it counts as failed. Default: 500ms. */
-    private @Nullable Duration remoteTimeout;
-
     /** The store of the tiers that name none. Default: "default". */
     private @Nullable String store;
 
@@ -243,14 +240,6 @@ public class TieredCacheProperties implements Validator {
 
     public void setAllowNullValues(@Nullable Boolean allowNullValues) {
       this.allowNullValues = allowNullValues;
-    }
-
-    public @Nullable Duration getRemoteTimeout() {
-      return remoteTimeout;
-    }
-
-    public void setRemoteTimeout(@Nullable Duration remoteTimeout) {
-      this.remoteTimeout = remoteTimeout;
     }
 
     public @Nullable String getStore() {
@@ -459,7 +448,11 @@ public class TieredCacheProperties implements Validator {
     /** TLS. */
     private final Ssl ssl = new Ssl();
 
-    /** How long a Redis command may take before it fails. Default: 500ms. */
+    /**
+     * How long a Redis command may take before it fails; the one timeout of every remote call of
+     * the caches on this store (a read that takes longer is answered by the loader, a write that
+     * takes longer is fenced so it can never land later). Default: 500ms.
+     */
     private @Nullable Duration commandTimeout;
 
     /** Text put in front of every Redis key the store writes. Default: the store's own. */
@@ -613,9 +606,6 @@ public class TieredCacheProperties implements Validator {
     /** The fewest calls before a rate is computed at all. */
     private int minimumNumberOfCalls = 20;
 
-    /** How long one store call may take before it counts as failed. */
-    private Duration callTimeout = Duration.ofSeconds(1);
-
     /** How many failed invalidations are kept to replay once the store is back. */
     private int backlogCapacity = 10_000;
 
@@ -682,14 +672,6 @@ public class TieredCacheProperties implements Validator {
 
     public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
       this.minimumNumberOfCalls = minimumNumberOfCalls;
-    }
-
-    public Duration getCallTimeout() {
-      return callTimeout;
-    }
-
-    public void setCallTimeout(Duration callTimeout) {
-      this.callTimeout = callTimeout;
     }
 
     public int getBacklogCapacity() {

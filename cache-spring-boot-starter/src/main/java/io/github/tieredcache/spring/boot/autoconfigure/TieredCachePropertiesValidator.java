@@ -89,7 +89,6 @@ final class TieredCachePropertiesValidator {
     positiveCount(path + ".l0.maximum-size", spec.getL0().getMaximumSize());
     positive(path + ".l0.expire-after-write", spec.getL0().getExpireAfterWrite());
     positive(path + ".absent-ttl", spec.getAbsentTtl());
-    positive(path + ".remote-timeout", spec.getRemoteTimeout());
     positive(path + ".promotion.window", spec.getPromotion().getWindow());
     positiveCount(
         path + ".promotion.hits",
@@ -146,7 +145,7 @@ final class TieredCachePropertiesValidator {
     try {
       checked = Tiers.of(tiers);
     } catch (IllegalArgumentException e) {
-      reject(tiersPath, e.getMessage().replaceFirst("^tiers:? ?", ""));
+      reject(tiersPath, String.valueOf(e.getMessage()).replaceFirst("^tiers:? ?", ""));
       return;
     }
     if (spec.defaultTier() != null && !checked.names().contains(spec.defaultTier())) {
@@ -239,7 +238,6 @@ final class TieredCachePropertiesValidator {
     positiveCount("circuit-breaker.sliding-window-size", (long) breaker.getSlidingWindowSize());
     positiveCount(
         "circuit-breaker.minimum-number-of-calls", (long) breaker.getMinimumNumberOfCalls());
-    positive("circuit-breaker.call-timeout", breaker.getCallTimeout());
     positiveCount("circuit-breaker.backlog-capacity", (long) breaker.getBacklogCapacity());
   }
 

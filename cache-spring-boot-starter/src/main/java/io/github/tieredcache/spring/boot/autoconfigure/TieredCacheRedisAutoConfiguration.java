@@ -156,7 +156,6 @@ public final class TieredCacheRedisAutoConfiguration {
             .minimumNumberOfCalls(cb.getMinimumNumberOfCalls())
             .waitDurationInOpenState(cb.getWaitDurationInOpenState())
             .permittedCallsInHalfOpenState(cb.getPermittedNumberOfCallsInHalfOpenState())
-            .callTimeout(cb.getCallTimeout())
             .backlogCapacity(cb.getBacklogCapacity())
             .build();
     ResilientTierStore resilient = ResilientTierStore.wrap(store, options);

@@ -201,7 +201,7 @@ public class TieredSpringCache extends AbstractValueAdaptingCache {
    */
   @Override
   public boolean invalidate() {
-    boolean hadEntries = cache.l0Size() > 0;
+    boolean hadEntries = cache.local().estimatedSize() > 0;
     cache.invalidateAll();
     return hadEntries;
   }
@@ -214,31 +214,26 @@ public class TieredSpringCache extends AbstractValueAdaptingCache {
   }
 
   /**
-   * Returns the cached value or, on a miss, the value of {@code valueLoader}'s future, which is
-   * then put. Unlike {@link #get(Object, Callable)} this does not share loads between callers,
-   * since the tiered cache's loads are synchronous.
+   * Returns the cached value or, on a miss, the value of {@code valueLoader}'s future, through the
+   * tiered cache's single-flight load: concurrent callers of one key in this instance share one
+   * call of the loader, and the value is written back as a load is (conditional on the key's
+   * generation), never as a {@code put} that would tell every instance to drop the key.
    */
   @Override
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-    String encoded = encodeKey(key);
     return cache
-        .getIfPresentAsync(encoded)
-        .thenCompose(
-            stored -> {
-              if (stored != null) {
-                return CompletableFuture.completedFuture((T) fromStoreValue(stored));
-              }
-              return valueLoader
-                  .get()
-                  .thenApply(
-                      loaded -> {
-                        if (loaded != null || isAllowNullValues()) {
-                          cache.putAsync(encoded, toStoreValue(loaded));
-                        }
-                        return loaded;
-                      });
-            });
+        .getAsync(
+            encodeKey(key),
+            (k, executor) ->
+                valueLoader
+                    .get()
+                    .thenApply(
+                        loaded ->
+                            loaded == null
+                                ? (isAllowNullValues() ? NullValue.INSTANCE : null)
+                                : loaded))
+        .thenApply(stored -> (T) fromStoreValue(stored));
   }
 
   @Override

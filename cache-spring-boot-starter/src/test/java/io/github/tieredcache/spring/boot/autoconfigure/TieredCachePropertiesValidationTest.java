@@ -23,7 +23,6 @@ class TieredCachePropertiesValidationTest {
           tiered-cache.defaults.l0.maximum-size             | 0            | tiered-cache.defaults.l0.maximum-size
           tiered-cache.caches.posts.absent-ttl              | 0s           | tiered-cache.caches.posts.absent-ttl
           tiered-cache.caches.posts.ttl-jitter              | 0.9          | tiered-cache.caches.posts.ttl-jitter
-          tiered-cache.caches.posts.remote-timeout          | -1ms         | tiered-cache.caches.posts.remote-timeout
           tiered-cache.caches.posts.promotion.policy        | sometimes    | tiered-cache.caches.posts.promotion.policy
           tiered-cache.caches.posts.promotion.hits          | 0            | tiered-cache.caches.posts.promotion.hits
           tiered-cache.caches.posts.value-type              | com.example.NoSuchType | tiered-cache.caches.posts.value-type

@@ -4,25 +4,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.Tiers;
+import io.github.tieredcache.codec.JacksonValueCodec;
+import io.github.tieredcache.memory.InMemoryTierStore;
+import io.github.tieredcache.spi.Namespace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache;
 import org.springframework.cache.interceptor.SimpleKey;
 import org.springframework.cache.support.NullValue;
 
+/** The Spring adapter over a real tiered cache on the in-memory store. */
 class TieredSpringCacheTest {
 
-  private final MapTieredCache tiered = new MapTieredCache("posts");
+  private final InMemoryTierStore store = new InMemoryTierStore();
+  private final TieredCache<Object, Object> tiered =
+      TieredCache.builder()
+          .name("posts")
+          .store(store)
+          .valueCodec(NullValueCodec.wrap(JacksonValueCodec.of(String.class), String.class))
+          .build();
   private final TieredSpringCache cache =
       new TieredSpringCache(
           tiered, /* allowNullValues= */ true, DefaultCacheKeyEncoder.INSTANCE, "v1:", "default");
   private final TieredSpringCache noNulls =
       new TieredSpringCache(
           tiered, /* allowNullValues= */ false, DefaultCacheKeyEncoder.INSTANCE, "", "default");
+
+  @AfterEach
+  void close() {
+    tiered.close();
+    store.close();
+  }
+
+  /** Returns how many keys the remote tiers hold. */
+  private long remoteKeys() {
+    return store.size(Namespace.of("posts", Tiers.hotWarmCold().names()));
+  }
 
   @Test
   void reportsNameAndNativeCache() {
@@ -36,7 +59,8 @@ class TieredSpringCacheTest {
     cache.put(42L, "answer");
     cache.put(new SimpleKey("a", 1), "pair");
 
-    assertThat(tiered.map).containsEntry("v1:42", "answer").containsEntry("v1:[a,1]", "pair");
+    assertThat(tiered.getIfPresent("v1:42")).isEqualTo("answer");
+    assertThat(tiered.getIfPresent("v1:[a,1]")).isEqualTo("pair");
     assertThat(cache.get(42L, String.class)).isEqualTo("answer");
     assertThat(cache.get("42").get()).isEqualTo("answer");
   }
@@ -50,7 +74,7 @@ class TieredSpringCacheTest {
   void nullIsStoredAsNullValueWhenAllowed() {
     cache.put("k", null);
 
-    assertThat(tiered.map).containsEntry("v1:k", NullValue.INSTANCE);
+    assertThat(tiered.getIfPresent("v1:k")).isEqualTo(NullValue.INSTANCE);
     Cache.ValueWrapper wrapper = cache.get("k");
     assertThat(wrapper).isNotNull();
     assertThat(wrapper.get()).isNull();
@@ -93,7 +117,8 @@ class TieredSpringCacheTest {
                     }))
         .isInstanceOf(Cache.ValueRetrievalException.class)
         .hasCause(failure);
-    assertThat(tiered.map).isEmpty();
+    assertThat(remoteKeys()).isZero();
+    assertThat(tiered.local().estimatedSize()).isZero();
   }
 
   @Test
@@ -122,8 +147,9 @@ class TieredSpringCacheTest {
   @Test
   void valueLoaderNullIsHandedToTheTieredCacheAsAbsentWhenNullsAreNotAllowed() {
     assertThat(noNulls.<String>get("k", () -> null)).isNull();
-    // The map test double, like the real cache without an absent TTL, does not remember it.
-    assertThat(tiered.map).isEmpty();
+    // Without an absent TTL the cache does not remember it.
+    assertThat(remoteKeys()).isZero();
+    assertThat(tiered.local().estimatedSize()).isZero();
   }
 
   @Test
@@ -149,19 +175,21 @@ class TieredSpringCacheTest {
   void evictRemovesTheKey() {
     cache.put("k", "v");
     cache.evict("k");
-    assertThat(tiered.map).isEmpty();
+    assertThat(remoteKeys()).isZero();
+    assertThat(cache.get("k")).isNull();
   }
 
   @Test
   void clearAndInvalidateRemoveEveryKey() {
     cache.put("a", "1");
     cache.clear();
-    assertThat(tiered.map).isEmpty();
+    assertThat(cache.get("a")).isNull();
+    assertThat(tiered.local().estimatedSize()).isZero();
 
     cache.put("b", "2");
-    assertThat(cache.invalidate()).isTrue();
+    assertThat(cache.invalidate()).as("this instance's L0 held an entry").isTrue();
+    assertThat(cache.get("b")).isNull();
     assertThat(cache.invalidate()).isFalse();
-    assertThat(tiered.invalidateAllCalls).hasValue(3);
   }
 
   @Test
@@ -179,7 +207,35 @@ class TieredSpringCacheTest {
   }
 
   @Test
-  void retrieveWithLoaderLoadsAndPutsOnAMiss() {
+  void retrieveWithLoaderLoadsOnceForConcurrentCallersAndPutsNothing() {
+    AtomicInteger calls = new AtomicInteger();
+    CompletableFuture<String> slow = new CompletableFuture<>();
+    CompletableFuture<String> a =
+        cache.retrieve(
+            "shared",
+            () -> {
+              calls.incrementAndGet();
+              return slow;
+            });
+    CompletableFuture<String> b =
+        cache.retrieve(
+            "shared",
+            () -> {
+              calls.incrementAndGet();
+              return CompletableFuture.completedFuture("other");
+            });
+    slow.complete("v");
+
+    assertThat(a.join()).isEqualTo("v");
+    assertThat(b.join()).as("joined the first caller's load").isEqualTo("v");
+    assertThat(calls).hasValue(1);
+    assertThat(tiered.stats().puts())
+        .as("the load's write-back, not a put that would advance the generation")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void retrieveWithLoaderLoadsAndCachesOnAMiss() {
     AtomicInteger calls = new AtomicInteger();
 
     String first =

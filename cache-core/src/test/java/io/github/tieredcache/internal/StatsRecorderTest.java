@@ -1,9 +1,11 @@
-package io.github.tieredcache.stats;
+package io.github.tieredcache.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.tieredcache.stats.CacheStats;
+import io.github.tieredcache.stats.TierStats;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
-package io.github.tieredcache.stats;
+package io.github.tieredcache.internal;
 
+import io.github.tieredcache.stats.CacheStats;
+import io.github.tieredcache.stats.TierStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,11 +11,12 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The striped counters behind {@link CacheStats} and the Micrometer meters of one cache. Counting
  * is a {@link LongAdder} increment; nothing here calls Micrometer, which reads these counters
- * lazily when it is scraped.
+ * lazily when it is scraped (see {@link CacheMeters}). Only {@link #snapshot()} leaves the cache,
+ * as an immutable {@link CacheStats}.
  *
  * <p>Tier index 0 is {@code l0}; index {@code i + 1} is remote tier {@code i}.
  */
-public final class StatsRecorder {
+final class StatsRecorder {
 
   private final String cacheName;
   private final List<String> tierNames;
@@ -30,9 +33,10 @@ public final class StatsRecorder {
   private final LongAdder remoteErrors = new LongAdder();
   private final LongAdder oversized = new LongAdder();
   private final LongAdder coalesced = new LongAdder();
+  private final LongAdder writesRefused = new LongAdder();
 
   /** Creates counters for a cache with the given remote tiers, hottest first. */
-  public StatsRecorder(String cacheName, List<String> remoteTiers) {
+  StatsRecorder(String cacheName, List<String> remoteTiers) {
     this.cacheName = cacheName;
     List<String> names = new ArrayList<>();
     names.add("l0");
@@ -54,30 +58,30 @@ public final class StatsRecorder {
     return a;
   }
 
-  public String cacheName() {
+  String cacheName() {
     return cacheName;
   }
 
   /** Returns {@code l0} followed by the remote tier names. */
-  public List<String> tierNames() {
+  List<String> tierNames() {
     return tierNames;
   }
 
-  public void l0Hit() {
+  void l0Hit() {
     hits[0].increment();
   }
 
   /** Records a read that the L0 did not answer (every read, when the L0 is off). */
-  public void l0Miss() {
+  void l0Miss() {
     misses[0].increment();
   }
 
-  public void l0Eviction() {
+  void l0Eviction() {
     l0Evictions.increment();
   }
 
   /** Records a remote lookup answered by remote tier {@code tier}, or by none when {@code -1}. */
-  public void remoteLookup(int tier) {
+  void remoteLookup(int tier) {
     int remoteTiers = tierNames.size() - 1;
     int last = tier < 0 ? remoteTiers - 1 : tier - 1;
     for (int i = 0; i <= last; i++) {
@@ -88,104 +92,116 @@ public final class StatsRecorder {
     }
   }
 
-  public void promotion(int from, int to) {
+  void promotion(int from, int to) {
     promotions[from][to].increment();
   }
 
-  public void loadSuccess(long nanos) {
+  void loadSuccess(long nanos) {
     loadSuccesses.increment();
     loadSuccessNanos.add(nanos);
   }
 
-  public void loadFailure(long nanos) {
+  void loadFailure(long nanos) {
     loadFailures.increment();
     loadFailureNanos.add(nanos);
   }
 
-  public void put() {
+  void put() {
     puts.increment();
   }
 
-  public void decodeError() {
+  void decodeError() {
     decodeErrors.increment();
   }
 
-  public void remoteError() {
+  void remoteError() {
     remoteErrors.increment();
   }
 
   /** Records a read that waited for a concurrent read of the same key rather than asking itself. */
-  public void coalesced() {
+  void coalesced() {
     coalesced.increment();
   }
 
-  public long coalescedReads() {
+  /**
+   * Records a loaded value whose write-back the store refused: the key was invalidated or put while
+   * it loaded, so the value went to its callers but is cached nowhere.
+   */
+  void writeRefused() {
+    writesRefused.increment();
+  }
+
+  long writesRefused() {
+    return writesRefused.sum();
+  }
+
+  long coalescedReads() {
     return coalesced.sum();
   }
 
-  public void oversizedValue() {
+  void oversizedValue() {
     oversized.increment();
   }
 
   // Readers, used by snapshots and by the lazily read Micrometer meters.
 
-  public long hits(int tierIndex) {
+  long hits(int tierIndex) {
     return hits[tierIndex].sum();
   }
 
-  public long misses(int tierIndex) {
+  long misses(int tierIndex) {
     return misses[tierIndex].sum();
   }
 
-  public long l0Evictions() {
+  long l0Evictions() {
     return l0Evictions.sum();
   }
 
-  public long promotions(int from, int to) {
+  long promotions(int from, int to) {
     return promotions[from][to].sum();
   }
 
-  public long loadSuccesses() {
+  long loadSuccesses() {
     return loadSuccesses.sum();
   }
 
-  public long loadFailures() {
+  long loadFailures() {
     return loadFailures.sum();
   }
 
-  public long loadSuccessNanos() {
+  long loadSuccessNanos() {
     return loadSuccessNanos.sum();
   }
 
-  public long loadFailureNanos() {
+  long loadFailureNanos() {
     return loadFailureNanos.sum();
   }
 
-  public long puts() {
+  long puts() {
     return puts.sum();
   }
 
-  public long decodeErrors() {
+  long decodeErrors() {
     return decodeErrors.sum();
   }
 
-  public long remoteErrors() {
+  long remoteErrors() {
     return remoteErrors.sum();
   }
 
-  public long oversized() {
+  long oversized() {
     return oversized.sum();
   }
 
   /**
    * Returns every read: each one either hit or missed the L0 (with the L0 off, every read misses).
    */
-  public long requests() {
+  long requests() {
     return hits(0) + misses(0);
   }
 
   /** Returns an immutable snapshot of every counter. */
-  public CacheStats snapshot() {
+  CacheStats snapshot() {
     List<TierStats> tiers = new ArrayList<>(tierNames.size());
     for (int i = 0; i < tierNames.size(); i++) {
       tiers.add(new TierStats(tierNames.get(i), hits(i), misses(i), i == 0 ? l0Evictions() : 0));
@@ -211,6 +227,7 @@ public final class StatsRecorder {
         decodeErrors(),
         remoteErrors(),
         oversized(),
-        coalescedReads());
+        coalescedReads(),
+        writesRefused());
   }
 }

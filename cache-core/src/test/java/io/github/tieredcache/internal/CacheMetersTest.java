@@ -1,4 +1,4 @@
-package io.github.tieredcache.stats;
+package io.github.tieredcache.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CacheMetricsTest {
+class CacheMetersTest {
 
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private final StatsRecorder recorder = new StatsRecorder("posts", List.of("hot", "warm", "cold"));
@@ -31,7 +31,8 @@ class CacheMetricsTest {
 
   @BeforeEach
   void bind() {
-    remoteLatency = CacheMetrics.bind(registry, recorder, l0Size, Tags.of("app", "blog"));
+    remoteLatency =
+        CacheMeters.bind(registry, recorder, l0Size, Tags.of("app", "blog")).remoteLatency();
   }
 
   private double counter(String name, String... tags) {
@@ -184,6 +185,7 @@ class CacheMetricsTest {
         .containsOnly(
             "cache.gets",
             "cache.gets.coalesced",
+            "cache.writes.refused",
             "cache.puts",
             "cache.evictions",
             "cache.size",
@@ -198,7 +200,7 @@ class CacheMetricsTest {
   @Test
   void twoCachesInOneRegistryAreToldApartByTheirNameTag() {
     StatsRecorder other = new StatsRecorder("users", List.of("hot"));
-    CacheMetrics.bind(registry, other, () -> 0, CacheMetrics.noTags());
+    CacheMeters.bind(registry, other, () -> 0, Tags.empty());
     other.put();
 
     assertThat(counter("cache.puts")).isZero();
@@ -222,7 +224,7 @@ class CacheMetricsTest {
   void theL0SizeGaugeSurvivesAGarbageCollectionOfItsSupplier() {
     SimpleMeterRegistry fresh = new SimpleMeterRegistry();
     StatsRecorder stats = new StatsRecorder("gc", List.of("hot"));
-    CacheMetrics.bind(fresh, stats, () -> 7L, Tags.empty());
+    CacheMeters.bind(fresh, stats, () -> 7L, Tags.empty());
     System.gc();
     assertThat(fresh.get("cache.size").gauge().value()).isEqualTo(7.0);
   }

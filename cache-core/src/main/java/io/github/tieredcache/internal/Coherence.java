@@ -1,0 +1,154 @@
+package io.github.tieredcache.internal;
+
+import io.github.tieredcache.codec.KeyCodec;
+import io.github.tieredcache.spi.Invalidation;
+import io.github.tieredcache.spi.InvalidationListener;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Coherence: {@code put}, {@code invalidate} and {@code invalidateAll}, and the invalidation
+ * messages that keep the other instances' L0s in step.
+ *
+ * <p><b>What an invalidation guarantees here.</b> {@code invalidate} removes the key's copy from
+ * every tier (which advances its generation, so a load that read before can no longer write), then
+ * drops it from this instance's L0 and detaches its flight (so no caller arriving later joins a
+ * read that began earlier), then tells the other instances. {@code put} writes the placement tier
+ * and removes the other tiers' copies (advancing the generation too), then does the same locally
+ * and fills the L0 with the new value. {@code invalidateAll} retires every copy of the cache at
+ * once (a new epoch on Redis).
+ *
+ * <p><b>Messages.</b> Each instance ignores its own messages (they carry its id). A message naming
+ * a key drops that key here as an invalidation would; one naming every key clears the L0; so does
+ * every (re)subscription, since messages published while the subscription was down are lost. A
+ * message whose key does not decode clears the L0 too: it cannot be known what it meant.
+ *
+ * <p>Failures of the store are counted and never reach the caller; an instance whose message could
+ * not be sent relies on the other instances' L0 bound (see the class comment of {@link L0}).
+ *
+ * <p>Thread-safe.
+ */
+final class Coherence<K, V> implements InvalidationListener {
+
+  private static final Logger log = LoggerFactory.getLogger(Coherence.class);
+
+  private final String cacheName;
+  private final String instanceId;
+  private final KeyCodec<K> keyCodec;
+  private final Copies<K, V> copies;
+  private final RemoteTiers remote;
+  private final L0<K> l0;
+  private final Loads<K, V> loads;
+  private final Clock clock;
+  private final StatsRecorder stats;
+
+  Coherence(
+      String cacheName,
+      String instanceId,
+      KeyCodec<K> keyCodec,
+      Copies<K, V> copies,
+      RemoteTiers remote,
+      L0<K> l0,
+      Loads<K, V> loads,
+      Clock clock,
+      StatsRecorder stats) {
+    this.cacheName = cacheName;
+    this.instanceId = instanceId;
+    this.keyCodec = keyCodec;
+    this.copies = copies;
+    this.remote = remote;
+    this.l0 = l0;
+    this.loads = loads;
+    this.clock = clock;
+    this.stats = stats;
+  }
+
+  /** Writes {@code value}; see the class comment. Completes when done; never fails remotely. */
+  CompletableFuture<Void> put(K key, V value) {
+    byte[] encoded = keyCodec.encode(key);
+    Copies.Placed placed = copies.place(key, value, clock.millis());
+    return remote
+        .put(encoded, placed)
+        .thenAccept(
+            written -> {
+              if (written && placed.copy() != null) {
+                stats.put();
+              }
+              invalidateLocally(key);
+              long untilFresh = TimeUnit.MILLISECONDS.toNanos(placed.freshUntil() - clock.millis());
+              l0.fill(key, value, untilFresh, l0.stripe(key));
+              publish(Invalidation.ofKey(instanceId, encoded));
+            });
+  }
+
+  /** Removes {@code key} everywhere; see the class comment. */
+  CompletableFuture<Void> invalidate(K key) {
+    byte[] encoded = keyCodec.encode(key);
+    return remote
+        .remove(encoded)
+        .thenRun(
+            () -> {
+              invalidateLocally(key);
+              publish(Invalidation.ofKey(instanceId, encoded));
+            });
+  }
+
+  /** Removes every key everywhere; see the class comment. */
+  CompletableFuture<Void> invalidateAll() {
+    return remote
+        .clear()
+        .thenRun(
+            () -> {
+              clearLocally();
+              publish(Invalidation.ofAll(instanceId));
+            });
+  }
+
+  /** Drops {@code key} from this instance only: the L0 entry and the flight. */
+  void invalidateLocally(K key) {
+    l0.invalidate(key);
+    loads.detach(key);
+  }
+
+  /** Drops everything from this instance only. */
+  void clearLocally() {
+    l0.invalidateAll();
+    loads.detachAll();
+  }
+
+  private void publish(Invalidation message) {
+    remote.publish(message);
+  }
+
+  @Override
+  public void onInvalidation(Invalidation message) {
+    if (message.origin().equals(instanceId)) {
+      return;
+    }
+    if (message.isAll()) {
+      clearLocally();
+      return;
+    }
+    K key;
+    try {
+      key = keyCodec.decode(Objects.requireNonNull(message.key()));
+    } catch (RuntimeException e) {
+      log.warn(
+          "cache '{}': an invalidation named a key that does not decode; clearing the L0",
+          cacheName,
+          e);
+      clearLocally();
+      return;
+    }
+    invalidateLocally(key);
+  }
+
+  @Override
+  public void onSubscribed() {
+    clearLocally();
+  }
+}

@@ -1,0 +1,235 @@
+package io.github.tieredcache.internal;
+
+import io.github.tieredcache.Placement;
+import io.github.tieredcache.Tier;
+import io.github.tieredcache.Tiers;
+import io.github.tieredcache.codec.ValueCodec;
+import io.github.tieredcache.spi.Envelope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stored copies: what a value becomes when it is written (its tier, its envelope, its codec's
+ * bytes, a jittered lifetime) and what a read's copies mean (fresh, stale, miss or undecodable).
+ *
+ * <p><b>Which copy serves.</b> A read returns the copy of every tier. The hottest copy that is
+ * still fresh serves; if none is fresh, the hottest one still within its stale window serves stale
+ * (and a refresh follows); copies past their servable-until are ignored, so a dead hot copy that
+ * the store has not dropped yet (clock skew, a stale window) never hides a live warm one. Only the
+ * copy chosen is decoded. Its envelope is read in place; a copy whose header is not this format or
+ * names another codec, or whose payload does not decode, is {@link Undecodable}.
+ *
+ * <p><b>Lifetimes.</b> A copy written to a tier is fresh for the tier's TTL shortened by a random
+ * share up to the jitter, then servable for the tier's stale window; the store keeps it that long.
+ * A promoted copy does not become fresher by moving: it keeps its source's fresh-until, capped by
+ * the target tier's (jittered) TTL, and its source's servable-until, capped by the target's stale
+ * window.
+ *
+ * <p>Instants are epoch milliseconds of the cache's clock. Thread-safe: immutable but for the
+ * random source, which must be thread-safe itself, and a once-only warning flag.
+ */
+final class Copies<K, V> {
+
+  private static final Logger log = LoggerFactory.getLogger(Copies.class);
+
+  /** Where and how a value is written; {@code copy == null} means "the L0 only". */
+  record Placed(int tier, byte @Nullable [] copy, Duration ttl, long freshUntil) {}
+
+  /** What a read's copies amount to. */
+  sealed interface Choice permits Fresh, Stale, Miss, Undecodable {}
+
+  /** A fresh copy in tier {@code tier}: served, may fill the L0 and be promoted. */
+  record Fresh(Object value, int tier, byte[] copy) implements Choice {
+    long freshUntil() {
+      return Envelope.freshUntil(copy);
+    }
+  }
+
+  /** A copy past its fresh-until but within its stale window: served while a refresh runs. */
+  record Stale(Object value, int tier, byte[] copy) implements Choice {}
+
+  /** No copy that may be served. */
+  enum Miss implements Choice {
+    MISS
+  }
+
+  /** The chosen copy did not decode; the key is to be removed and counted. */
+  record Undecodable(int tier, RuntimeException cause) implements Choice {}
+
+  private final String cacheName;
+  private final Tiers tiers;
+  private final Placement<K, V> placement;
+  private final int defaultTier;
+  private final ValueCodec<V> codec;
+  private final String codecId;
+  private final byte[] codecIdBytes;
+  private final @Nullable Duration absentTtl;
+  private final double jitter;
+  private final RandomGenerator random;
+  private final int maxRemoteValueBytes;
+  private final StatsRecorder stats;
+  private final AtomicBoolean oversizedWarned = new AtomicBoolean();
+
+  Copies(
+      String cacheName,
+      Tiers tiers,
+      Placement<K, V> placement,
+      int defaultTier,
+      ValueCodec<V> codec,
+      @Nullable Duration absentTtl,
+      double jitter,
+      RandomGenerator random,
+      int maxRemoteValueBytes,
+      StatsRecorder stats) {
+    this.cacheName = cacheName;
+    this.tiers = tiers;
+    this.placement = placement;
+    this.defaultTier = defaultTier;
+    this.codec = codec;
+    this.codecId = codec.id();
+    this.codecIdBytes = Envelope.codecIdBytes(codecId);
+    this.absentTtl = absentTtl;
+    this.jitter = jitter;
+    this.random = random;
+    this.maxRemoteValueBytes = maxRemoteValueBytes;
+    this.stats = stats;
+  }
+
+  /** Returns whether a loaded absence is cached at all (an absent-value TTL is set). */
+  boolean cachesAbsence() {
+    return absentTtl != null;
+  }
+
+  /**
+   * Returns where {@code value} ({@link Values#ABSENT} for an absence, which needs an absent TTL)
+   * goes and the bytes of its copy.
+   *
+   * @throws IllegalStateException if the placement names no tier of the cache
+   * @throws RuntimeException whatever the codec throws for a value it cannot encode
+   */
+  Placed place(K key, Object value, long now) {
+    if (value == Values.ABSENT) {
+      Duration ttl = Objects.requireNonNull(absentTtl, "absentTtl");
+      long freshUntil = now + ttl.toMillis();
+      byte[] copy = Envelope.wrap(codecId, true, freshUntil, freshUntil, new byte[0]);
+      return new Placed(defaultTier, copy, ttl, freshUntil);
+    }
+    @SuppressWarnings("unchecked")
+    V v = (V) value;
+    int tier = placement.place(key, v, tiers, Instant.ofEpochMilli(now));
+    if (tier < 0 || tier >= tiers.size()) {
+      throw new IllegalStateException(
+          "placement returned tier " + tier + ", not one of " + tiers.names());
+    }
+    Tier t = tiers.get(tier);
+    long fresh = jittered(t.ttl());
+    long freshUntil = now + fresh;
+    byte[] payload = codec.encode(v);
+    if (payload.length > maxRemoteValueBytes) {
+      stats.oversizedValue();
+      if (oversizedWarned.compareAndSet(false, true)) {
+        log.warn(
+            "cache '{}': a value of {} bytes exceeds maxRemoteValueBytes ({}); such values stay in"
+                + " the L0 only (logged once)",
+            cacheName,
+            payload.length,
+            maxRemoteValueBytes);
+      }
+      return new Placed(tier, null, Duration.ofMillis(fresh), freshUntil);
+    }
+    long servableUntil = freshUntil + t.staleWindow().toMillis();
+    byte[] copy = Envelope.wrap(codecId, false, freshUntil, servableUntil, payload);
+    return new Placed(tier, copy, Duration.ofMillis(servableUntil - now), freshUntil);
+  }
+
+  /** Chooses the copy that serves among those {@code read} found, at {@code now}; see above. */
+  Choice choose(RemoteTiers.Read read, long now) {
+    int stale = -1;
+    for (int tier = 0; tier < read.tierCount(); tier++) {
+      byte[] copy = read.copy(tier);
+      if (copy == null) {
+        continue;
+      }
+      if (!Envelope.isReadable(copy, codecIdBytes)) {
+        return new Undecodable(tier, unreadable(copy));
+      }
+      if (now >= Envelope.servableUntil(copy)) {
+        continue; // dead: the store has not dropped it yet
+      }
+      if (now < Envelope.freshUntil(copy)) {
+        return decode(tier, copy, /* stale= */ false);
+      }
+      if (stale < 0) {
+        stale = tier;
+      }
+    }
+    if (stale >= 0) {
+      byte[] copy = Objects.requireNonNull(read.copy(stale));
+      return decode(stale, copy, /* stale= */ true);
+    }
+    return Miss.MISS;
+  }
+
+  private Choice decode(int tier, byte[] copy, boolean stale) {
+    Object value;
+    try {
+      if (Envelope.isAbsent(copy)) {
+        value = Values.ABSENT;
+      } else {
+        int offset = Envelope.payloadOffset(copy);
+        value =
+            Objects.requireNonNull(
+                codec.decode(copy, offset, copy.length - offset), "the codec decoded null");
+      }
+    } catch (RuntimeException e) {
+      return new Undecodable(tier, e);
+    }
+    return stale ? new Stale(value, tier, copy) : new Fresh(value, tier, copy);
+  }
+
+  private IllegalArgumentException unreadable(byte[] copy) {
+    try {
+      Envelope envelope = Envelope.parse(copy);
+      return new IllegalArgumentException(
+          "copy written by codec '" + envelope.codecId() + "', this cache reads '" + codecId + "'");
+    } catch (IllegalArgumentException e) {
+      return e;
+    }
+  }
+
+  /**
+   * Returns the copy that promotes {@code found} into tier {@code to}, or {@code null} when it
+   * would not be fresh there for even a millisecond; see the class comment.
+   */
+  @Nullable Placed promoted(Fresh found, int to, long now) {
+    Tier target = tiers.get(to);
+    long freshUntil = Math.min(found.freshUntil(), now + jittered(target.ttl()));
+    if (freshUntil - now <= 0) {
+      return null;
+    }
+    long servableUntil =
+        Math.max(
+            freshUntil,
+            Math.min(
+                Envelope.servableUntil(found.copy()),
+                freshUntil + target.staleWindow().toMillis()));
+    byte[] copy = Envelope.withInstants(found.copy(), freshUntil, servableUntil);
+    return new Placed(to, copy, Duration.ofMillis(servableUntil - now), freshUntil);
+  }
+
+  /** Returns {@code ttl} in milliseconds, shortened by a random share up to the jitter. */
+  private long jittered(Duration ttl) {
+    long millis = Math.max(1, ttl.toMillis());
+    if (jitter == 0.0) {
+      return millis;
+    }
+    long cut = (long) (millis * jitter * random.nextDouble());
+    return Math.max(1, millis - cut);
+  }
+}

@@ -1,0 +1,401 @@
+package io.github.tieredcache.internal;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.tieredcache.AsyncBulkLoader;
+import io.github.tieredcache.AsyncLoader;
+import io.github.tieredcache.Promotion;
+import io.github.tieredcache.Tiers;
+import io.github.tieredcache.codec.KeyCodec;
+import io.github.tieredcache.spi.Envelope;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read path after an L0 miss, written once for every caller: {@code get} and {@code getAsync},
+ * {@code getAll} and {@code getAllAsync}, {@code getIfPresent}. The blocking methods are views over
+ * these futures (see {@link DefaultTieredCache}); they differ from the asynchronous ones only in
+ * the executor the loader is called through.
+ *
+ * <p><b>Path.</b> Join the key's flight or lead one ({@link Loads}); read every tier of the key in
+ * one round trip per store ({@link RemoteTiers}); let {@link Copies} choose the copy that serves. A
+ * fresh copy fills the L0 and may be promoted (a separate write the caller never waits for, which
+ * never overwrites a newer copy); a stale one is served at once and refreshed in the background; a
+ * copy that does not decode is counted and removed, and the key is read again and loaded; a miss
+ * loads. A remote failure is a miss: the cache then answers from the loader.
+ *
+ * <p><b>Threads.</b> Continuations run where the remote read completes, a store's I/O thread; they
+ * never block and never call a loader there (loaders run through {@link Loads}).
+ *
+ * <p>Thread-safe.
+ */
+final class Reads<K, V> {
+
+  private static final Logger log = LoggerFactory.getLogger(Reads.class);
+
+  private final String cacheName;
+  private final Tiers tiers;
+  private final KeyCodec<K> keyCodec;
+  private final Promotion<K> promotion;
+  private final L0<K> l0;
+  private final RemoteTiers remote;
+  private final Copies<K, V> copies;
+  private final Loads<K, V> loads;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final StatsRecorder stats;
+  private final @Nullable AsyncLoader<? super K, ?> defaultLoader;
+
+  Reads(
+      String cacheName,
+      Tiers tiers,
+      KeyCodec<K> keyCodec,
+      Promotion<K> promotion,
+      L0<K> l0,
+      RemoteTiers remote,
+      Copies<K, V> copies,
+      Loads<K, V> loads,
+      Clock clock,
+      Ticker ticker,
+      StatsRecorder stats,
+      @Nullable AsyncLoader<? super K, ?> defaultLoader) {
+    this.cacheName = cacheName;
+    this.tiers = tiers;
+    this.keyCodec = keyCodec;
+    this.promotion = promotion;
+    this.l0 = l0;
+    this.remote = remote;
+    this.copies = copies;
+    this.loads = loads;
+    this.clock = clock;
+    this.ticker = ticker;
+    this.stats = stats;
+    this.defaultLoader = defaultLoader;
+  }
+
+  // -------------------------------------------------------------------------------- single
+
+  /**
+   * Reads {@code key} after an L0 miss and loads it with {@code loader}, called through {@code
+   * where}, on a miss everywhere. Completes with the value, {@link Values#ABSENT}, or the loader's
+   * failure.
+   */
+  CompletableFuture<Object> get(K key, AsyncLoader<? super K, ?> loader, Executor where) {
+    Loads.Flight mine = new Loads.Flight();
+    Loads.Flight flight = loads.joinOrLead(key, mine);
+    if (flight != mine) {
+      return flight.promise;
+    }
+    long seen = l0.stripe(key);
+    byte[] encoded;
+    try {
+      encoded = keyCodec.encode(key);
+    } catch (RuntimeException e) {
+      loads.fail(key, mine, e);
+      return mine.promise;
+    }
+    remote.read(encoded).thenAccept(read -> lead(key, encoded, seen, read, mine, loader, where));
+    return mine.promise;
+  }
+
+  private void lead(
+      K key,
+      byte[] encoded,
+      long seen,
+      RemoteTiers.Read read,
+      Loads.Flight flight,
+      AsyncLoader<? super K, ?> loader,
+      Executor where) {
+    long now = clock.millis();
+    Copies.Choice choice = copies.choose(read, now);
+    if (choice instanceof Copies.Fresh fresh) {
+      stats.remoteLookup(fresh.tier());
+      served(key, encoded, seen, read, fresh, now);
+      loads.complete(key, flight, fresh.value());
+    } else if (choice instanceof Copies.Stale stale) {
+      stats.remoteLookup(stale.tier());
+      loads.serveStale(flight, stale.value(), Envelope.servableUntil(stale.copy()));
+      loads.refresh(key, encoded, seen, read, flight, loader);
+    } else if (choice instanceof Copies.Undecodable bad) {
+      stats.remoteLookup(-1);
+      undecodable(bad);
+      remote
+          .remove(encoded)
+          .thenCompose(removed -> remote.read(encoded)) // the removal moved the generation
+          .thenAccept(again -> loads.load(key, encoded, seen, again, flight, loader, where));
+    } else {
+      stats.remoteLookup(-1);
+      loads.load(key, encoded, seen, read, flight, loader, where);
+    }
+  }
+
+  /**
+   * Reads {@code key} after an L0 miss without loading: completes with the value, {@link
+   * Values#ABSENT} or {@link Values#NOT_FOUND}. A stale copy is refreshed with the cache's loader,
+   * if it has one.
+   */
+  CompletableFuture<Object> getIfPresent(K key) {
+    long seen = l0.stripe(key);
+    byte[] encoded = keyCodec.encode(key);
+    return remote
+        .read(encoded)
+        .thenCompose(
+            read -> {
+              long now = clock.millis();
+              Copies.Choice choice = copies.choose(read, now);
+              if (choice instanceof Copies.Fresh fresh) {
+                stats.remoteLookup(fresh.tier());
+                served(key, encoded, seen, read, fresh, now);
+                return CompletableFuture.completedFuture(fresh.value());
+              }
+              if (choice instanceof Copies.Stale stale) {
+                stats.remoteLookup(stale.tier());
+                refreshLater(key, encoded, seen, read, stale);
+                return CompletableFuture.completedFuture(stale.value());
+              }
+              stats.remoteLookup(-1);
+              if (choice instanceof Copies.Undecodable bad) {
+                undecodable(bad);
+                return remote.remove(encoded).thenApply(removed -> Values.NOT_FOUND);
+              }
+              return CompletableFuture.completedFuture(Values.NOT_FOUND);
+            });
+  }
+
+  // ---------------------------------------------------------------------------------- bulk
+
+  /**
+   * Reads {@code keys}: from the L0, from flights in progress, and the rest in one bulk read per
+   * store; the misses are loaded with {@code bulkLoader} in one call, or else one by one with
+   * {@code loader}, called through {@code where}, or else left out. Completes with the keys whose
+   * value is present, in the order asked, once every key's read is done.
+   */
+  CompletableFuture<Map<K, V>> getAll(
+      Iterable<? extends K> keys,
+      @Nullable AsyncBulkLoader<? super K, ?> bulkLoader,
+      @Nullable AsyncLoader<? super K, ?> loader,
+      Executor where) {
+    Set<K> wanted = new LinkedHashSet<>();
+    for (K key : keys) {
+      wanted.add(Objects.requireNonNull(key, "keys contains null"));
+    }
+    Map<K, Object> found = new LinkedHashMap<>();
+    Map<K, CompletableFuture<Object>> pending = new LinkedHashMap<>();
+    List<K> ledKeys = new ArrayList<>();
+    List<Loads.Flight> led = new ArrayList<>();
+    for (K key : wanted) {
+      Object hit = l0.get(key);
+      if (hit != null) {
+        found.put(key, hit);
+        continue;
+      }
+      Loads.Flight mine = new Loads.Flight();
+      Loads.Flight flight = loads.joinOrLead(key, mine);
+      pending.put(key, flight.promise);
+      if (flight == mine) {
+        ledKeys.add(key);
+        led.add(mine);
+      }
+    }
+    if (!ledKeys.isEmpty()) {
+      leadAll(ledKeys, led, bulkLoader, loader, where);
+    }
+    CompletableFuture<?>[] waits = pending.values().toArray(CompletableFuture<?>[]::new);
+    return CompletableFuture.allOf(waits)
+        .thenApply(
+            done -> {
+              Map<K, V> result = new LinkedHashMap<>();
+              for (K key : wanted) {
+                CompletableFuture<Object> wait = pending.get(key);
+                Object value = wait == null ? found.get(key) : wait.join();
+                if (Values.isValue(value)) {
+                  @SuppressWarnings("unchecked")
+                  V v = (V) value;
+                  result.put(key, v);
+                }
+              }
+              return Collections.unmodifiableMap(result);
+            });
+  }
+
+  private void leadAll(
+      List<K> keys,
+      List<Loads.Flight> led,
+      @Nullable AsyncBulkLoader<? super K, ?> bulkLoader,
+      @Nullable AsyncLoader<? super K, ?> loader,
+      Executor where) {
+    long[] seen = new long[keys.size()];
+    List<byte[]> encoded = new ArrayList<>(keys.size());
+    List<K> readable = new ArrayList<>(keys.size());
+    List<Loads.Flight> flights = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      K key = keys.get(i);
+      try {
+        byte[] bytes = keyCodec.encode(key);
+        seen[readable.size()] = l0.stripe(key);
+        encoded.add(bytes);
+        readable.add(key);
+        flights.add(led.get(i));
+      } catch (RuntimeException e) {
+        loads.fail(key, led.get(i), e);
+      }
+    }
+    if (readable.isEmpty()) {
+      return;
+    }
+    remote
+        .readAll(encoded)
+        .thenAccept(
+            reads -> served(readable, encoded, seen, reads, flights, bulkLoader, loader, where));
+  }
+
+  private void served(
+      List<K> keys,
+      List<byte[]> encoded,
+      long[] seen,
+      List<RemoteTiers.Read> reads,
+      List<Loads.Flight> flights,
+      @Nullable AsyncBulkLoader<? super K, ?> bulkLoader,
+      @Nullable AsyncLoader<? super K, ?> loader,
+      Executor where) {
+    long now = clock.millis();
+    List<K> missKeys = new ArrayList<>();
+    List<byte[]> missEncoded = new ArrayList<>();
+    List<RemoteTiers.@Nullable Read> missReads = new ArrayList<>();
+    List<Loads.Flight> missFlights = new ArrayList<>();
+    List<Long> missSeen = new ArrayList<>();
+    List<byte[]> undecodable = new ArrayList<>();
+    AsyncLoader<? super K, ?> refresher = loader != null ? loader : defaultLoader;
+    for (int i = 0; i < keys.size(); i++) {
+      K key = keys.get(i);
+      RemoteTiers.Read read = reads.get(i);
+      Loads.Flight flight = flights.get(i);
+      Copies.Choice choice = copies.choose(read, now);
+      if (choice instanceof Copies.Fresh fresh) {
+        stats.remoteLookup(fresh.tier());
+        served(key, encoded.get(i), seen[i], read, fresh, now);
+        loads.complete(key, flight, fresh.value());
+        continue;
+      }
+      if (choice instanceof Copies.Stale stale) {
+        stats.remoteLookup(stale.tier());
+        loads.serveStale(flight, stale.value(), Envelope.servableUntil(stale.copy()));
+        if (refresher != null) {
+          loads.refresh(key, encoded.get(i), seen[i], read, flight, refresher);
+        } else {
+          loads.complete(key, flight, stale.value());
+        }
+        continue;
+      }
+      stats.remoteLookup(-1);
+      boolean bad = choice instanceof Copies.Undecodable;
+      if (bad) {
+        undecodable((Copies.Undecodable) choice);
+        undecodable.add(encoded.get(i));
+      }
+      missKeys.add(key);
+      missEncoded.add(encoded.get(i));
+      missReads.add(bad ? null : read); // its removal moves the generation: write nothing remotely
+      missFlights.add(flight);
+      missSeen.add(seen[i]);
+    }
+    if (!undecodable.isEmpty()) {
+      remote.removeAll(undecodable);
+    }
+    if (missKeys.isEmpty()) {
+      return;
+    }
+    if (bulkLoader != null) {
+      long[] s = new long[missSeen.size()];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = missSeen.get(i);
+      }
+      loads.loadAll(missKeys, missEncoded, s, missReads, missFlights, bulkLoader, where);
+    } else if (loader != null) {
+      for (int i = 0; i < missKeys.size(); i++) {
+        loads.load(
+            missKeys.get(i),
+            missEncoded.get(i),
+            missSeen.get(i),
+            missReads.get(i),
+            missFlights.get(i),
+            loader,
+            where);
+      }
+    } else {
+      for (int i = 0; i < missKeys.size(); i++) {
+        loads.complete(missKeys.get(i), missFlights.get(i), Values.NOT_FOUND);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------- serving
+
+  /** A fresh copy served: promoted if the policy says so, and put in the L0. */
+  private void served(
+      K key, byte[] encoded, long seen, RemoteTiers.Read read, Copies.Fresh fresh, long now) {
+    promote(key, encoded, read, fresh, now);
+    long untilFresh = TimeUnit.MILLISECONDS.toNanos(fresh.freshUntil() - now);
+    l0.fill(key, fresh.value(), untilFresh, seen);
+  }
+
+  private void refreshLater(
+      K key, byte[] encoded, long seen, RemoteTiers.Read read, Copies.Stale stale) {
+    AsyncLoader<? super K, ?> loader = defaultLoader;
+    if (loader == null) {
+      return;
+    }
+    Loads.Flight flight =
+        loads.startRefresh(key, stale.value(), Envelope.servableUntil(stale.copy()));
+    if (flight != null) {
+      loads.refresh(key, encoded, seen, read, flight, loader);
+    }
+  }
+
+  private void promote(K key, byte[] encoded, RemoteTiers.Read read, Copies.Fresh fresh, long now) {
+    int from = fresh.tier();
+    int to;
+    try {
+      to = promotion.target(key, from, tiers, ticker.read());
+    } catch (RuntimeException e) {
+      log.warn("cache '{}': the promotion policy failed", cacheName, e);
+      return;
+    }
+    if (to == Promotion.NONE || to < 0 || to >= from) {
+      return;
+    }
+    Copies.Placed placed = copies.promoted(fresh, to, now);
+    if (placed == null) {
+      return;
+    }
+    remote
+        .promote(encoded, read, placed)
+        .thenAccept(
+            written -> {
+              if (written) {
+                stats.promotion(from, to);
+              }
+            });
+  }
+
+  private void undecodable(Copies.Undecodable bad) {
+    stats.decodeError();
+    log.debug(
+        "cache '{}': the copy in tier {} did not decode and is treated as a miss",
+        cacheName,
+        tiers.get(bad.tier()).name(),
+        bad.cause());
+  }
+}
