@@ -124,14 +124,9 @@ public class PeerBenchmark {
     }
   }
 
-  /** Puts every key with many writes in flight. */
+  /** Puts every key, in bounded waves (see {@link RemoteFixture#putAll}). */
   static void putAll(TieredCache<String, Post> cache, String[] keys, Post[] posts) {
-    java.util.concurrent.CompletableFuture<?>[] writes =
-        new java.util.concurrent.CompletableFuture<?>[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      writes[i] = cache.putAsync(keys[i], posts[i]);
-    }
-    java.util.concurrent.CompletableFuture.allOf(writes).join();
+    RemoteFixture.putAll(cache, keys, posts);
   }
 
   static java.util.Map<String, Post> asMap(String[] keys, Post[] posts) {

@@ -128,6 +128,25 @@ final class RemoteFixture implements AutoCloseable {
         .build();
   }
 
+  /** How many setup writes are in flight at once; see {@link #putAll}. */
+  static final int SETUP_WAVE = 32;
+
+  /**
+   * Puts every key, {@value #SETUP_WAVE} writes in flight at a time. All of them at once would
+   * queue long enough in the client that the breaker counts them as slow calls and opens.
+   */
+  static void putAll(TieredCache<String, Post> cache, String[] keys, Post[] posts) {
+    for (int from = 0; from < keys.length; from += SETUP_WAVE) {
+      int to = Math.min(keys.length, from + SETUP_WAVE);
+      java.util.concurrent.CompletableFuture<?>[] wave =
+          new java.util.concurrent.CompletableFuture<?>[to - from];
+      for (int i = from; i < to; i++) {
+        wave[i - from] = cache.putAsync(keys[i], posts[i]);
+      }
+      java.util.concurrent.CompletableFuture.allOf(wave).join();
+    }
+  }
+
   /** Returns the bytes the cache stores for {@code post}: the envelope and the JSON payload. */
   byte[] copyOf(Post post) {
     long freshUntil = System.currentTimeMillis() + BenchTiers.LONG.toMillis();

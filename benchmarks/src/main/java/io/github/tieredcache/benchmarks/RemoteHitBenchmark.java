@@ -9,6 +9,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -158,17 +159,17 @@ public class RemoteHitBenchmark {
     }
   }
 
-  /** Places every key in its tier through {@code cache}, with many writes in flight. */
+  /** Places every key in its tier through {@code cache}, in bounded waves. */
   static void place(TieredCache<String, Post> cache, boolean allTiers) {
-    List<CompletableFuture<?>> writes = new ArrayList<>();
-    for (int i = 0; i < KEYS; i++) {
-      writes.add(cache.putAsync(HOT[i], RemoteFixture.post(i, BenchTiers.HOT_AGE)));
-      if (allTiers) {
-        writes.add(cache.putAsync(WARM[i], RemoteFixture.post(i, BenchTiers.WARM_AGE)));
-        writes.add(cache.putAsync(COLD[i], RemoteFixture.post(i, BenchTiers.COLD_AGE)));
+    String[][] tiers = allTiers ? new String[][] {HOT, WARM, COLD} : new String[][] {HOT};
+    Duration[] ages = {BenchTiers.HOT_AGE, BenchTiers.WARM_AGE, BenchTiers.COLD_AGE};
+    for (int t = 0; t < tiers.length; t++) {
+      Post[] posts = new Post[KEYS];
+      for (int i = 0; i < KEYS; i++) {
+        posts[i] = RemoteFixture.post(i, ages[t]);
       }
+      RemoteFixture.putAll(cache, tiers[t], posts);
     }
-    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
   }
 
   /** Fails unless the remote reads of the run all hit and none failed. */

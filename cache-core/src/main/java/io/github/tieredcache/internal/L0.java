@@ -35,16 +35,20 @@ final class L0<K> {
 
   static final int STRIPES = 1024;
 
-  /** An L0 entry: the value (or {@link Values#ABSENT}) and the ticker reading it expires at. */
-  record Entry(Object value, long expiresAt) {}
+  /**
+   * A value (or {@link Values#ABSENT}) that must leave the L0 before the bound: at {@code
+   * expiresAt}, a reading of the ticker.
+   */
+  record Deadline(Object value, long expiresAt) {}
 
-  private final @Nullable Cache<K, Entry> cache;
+  private final @Nullable Cache<K, Object> cache;
   private final Ticker ticker;
   private final long boundNanos;
   private final StatsRecorder stats;
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
 
-  private L0(@Nullable Cache<K, Entry> cache, Ticker ticker, long boundNanos, StatsRecorder stats) {
+  private L0(
+      @Nullable Cache<K, Object> cache, Ticker ticker, long boundNanos, StatsRecorder stats) {
     this.cache = cache;
     this.ticker = ticker;
     this.boundNanos = boundNanos;
@@ -75,7 +79,7 @@ final class L0<K> {
       builder.maximumWeight(maximumWeight);
       builder.weigher(
           (Object key, Object entry) -> {
-            Object value = ((Entry) entry).value();
+            Object value = entry instanceof Deadline d ? d.value() : entry;
             if (value == Values.ABSENT) {
               return 1;
             }
@@ -88,7 +92,7 @@ final class L0<K> {
     } else {
       builder.maximumSize(maximumSize);
     }
-    Cache<K, Entry> cache =
+    Cache<K, Object> cache =
         builder
             .expireAfterWrite(boundNanos, TimeUnit.NANOSECONDS)
             .evictionListener(
@@ -98,7 +102,7 @@ final class L0<K> {
                   }
                 })
             .executor(executor)
-            .<K, Entry>build();
+            .<K, Object>build();
     return new L0<>(cache, ticker, boundNanos, stats);
   }
 
@@ -112,13 +116,17 @@ final class L0<K> {
    * null}; counts an L0 hit or miss.
    */
   @Nullable Object get(K key) {
-    Cache<K, Entry> c = cache;
+    Cache<K, Object> c = cache;
     if (c != null) {
-      Entry entry = c.getIfPresent(key);
+      Object entry = c.getIfPresent(key);
       if (entry != null) {
-        if (entry.expiresAt() - ticker.read() > 0) {
+        if (!(entry instanceof Deadline d)) {
           stats.l0Hit();
-          return entry.value();
+          return entry;
+        }
+        if (d.expiresAt() - ticker.read() > 0) {
+          stats.l0Hit();
+          return d.value();
         }
         c.asMap().remove(key, entry); // past the remote copy's freshness
       }
@@ -134,26 +142,25 @@ final class L0<K> {
 
   /**
    * Stores {@code value} for at most {@code untilFreshNanos} (and the bound), unless the key's
-   * stripe moved since {@code seen}; see the class comment. Returns the entry stored, or {@code
-   * null} when nothing was.
+   * stripe moved since {@code seen}; see the class comment. Returns the entry stored (the value or
+   * its {@link Deadline}), or {@code null} when nothing was.
    */
-  @Nullable Entry fill(K key, Object value, long untilFreshNanos, long seen) {
-    Cache<K, Entry> c = cache;
-    if (c == null || value == Values.NOT_FOUND) {
+  @Nullable Object fill(K key, Object value, long untilFreshNanos, long seen) {
+    Cache<K, Object> c = cache;
+    if (c == null || value == Values.NOT_FOUND || untilFreshNanos <= 0) {
       return null;
     }
-    long lifetime = Math.min(boundNanos, untilFreshNanos);
-    if (lifetime <= 0) {
-      return null;
-    }
-    Entry entry = new Entry(value, ticker.read() + lifetime);
-    Entry stored = c.asMap().compute(key, (k, old) -> stripe(k) == seen ? entry : old);
+    Object entry =
+        untilFreshNanos >= boundNanos
+            ? value
+            : new Deadline(value, ticker.read() + untilFreshNanos);
+    Object stored = c.asMap().compute(key, (k, old) -> stripe(k) == seen ? entry : old);
     return stored == entry ? entry : null;
   }
 
   /** Removes {@code entry} if it is still the key's entry (nothing replaced it meanwhile). */
-  void drop(K key, @Nullable Entry entry) {
-    Cache<K, Entry> c = cache;
+  void drop(K key, @Nullable Object entry) {
+    Cache<K, Object> c = cache;
     if (c != null && entry != null) {
       c.asMap().remove(key, entry);
     }
@@ -162,7 +169,7 @@ final class L0<K> {
   /** Moves the key's stripe and drops its entry; see the class comment. */
   void invalidate(K key) {
     stripes.incrementAndGet(stripeIndex(key));
-    Cache<K, Entry> c = cache;
+    Cache<K, Object> c = cache;
     if (c != null) {
       c.invalidate(key);
     }
@@ -173,7 +180,7 @@ final class L0<K> {
     for (int i = 0; i < STRIPES; i++) {
       stripes.incrementAndGet(i);
     }
-    Cache<K, Entry> c = cache;
+    Cache<K, Object> c = cache;
     if (c != null) {
       c.invalidateAll();
     }
@@ -181,13 +188,13 @@ final class L0<K> {
 
   /** Returns the approximate number of entries, as Caffeine estimates it. */
   long estimatedSize() {
-    Cache<K, Entry> c = cache;
+    Cache<K, Object> c = cache;
     return c == null ? 0 : c.estimatedSize();
   }
 
   /** Runs Caffeine's pending maintenance (expiry, eviction) now. */
   void cleanUp() {
-    Cache<K, Entry> c = cache;
+    Cache<K, Object> c = cache;
     if (c != null) {
       c.cleanUp();
     }

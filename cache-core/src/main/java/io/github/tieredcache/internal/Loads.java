@@ -273,7 +273,7 @@ final class Loads<K, V> {
     if (placed == null) {
       return CompletableFuture.completedFuture(null);
     }
-    L0.Entry filled = fill(key, value, seen, placed);
+    Object filled = fill(key, value, seen, placed);
     CompletableFuture<RemoteTiers.Outcome> written =
         read == null
             ? CompletableFuture.completedFuture(RemoteTiers.Outcome.FAILED)
@@ -288,7 +288,7 @@ final class Loads<K, V> {
       List<RemoteTiers.@Nullable Read> reads,
       List<Object> values) {
     List<Integer> index = new ArrayList<>();
-    List<L0.@Nullable Entry> filled = new ArrayList<>();
+    List<@Nullable Object> filled = new ArrayList<>();
     List<byte[]> writeKeys = new ArrayList<>();
     List<RemoteTiers.Read> writeReads = new ArrayList<>();
     List<Copies.Placed> writePlaced = new ArrayList<>();
@@ -297,7 +297,7 @@ final class Loads<K, V> {
       if (placed == null) {
         continue;
       }
-      L0.Entry entry = fill(keys.get(i), values.get(i), seen[i], placed);
+      Object entry = fill(keys.get(i), values.get(i), seen[i], placed);
       RemoteTiers.Read read = reads.get(i);
       if (read == null) {
         continue; // its generation is unknown: the L0 only
@@ -321,7 +321,7 @@ final class Loads<K, V> {
             });
   }
 
-  private void settled(K key, L0.@Nullable Entry filled, RemoteTiers.Outcome outcome) {
+  private void settled(K key, @Nullable Object filled, RemoteTiers.Outcome outcome) {
     switch (outcome) {
       case WRITTEN -> stats.put();
       case REFUSED -> {
@@ -332,7 +332,7 @@ final class Loads<K, V> {
     }
   }
 
-  private L0.@Nullable Entry fill(K key, Object value, long seen, Copies.Placed placed) {
+  private @Nullable Object fill(K key, Object value, long seen, Copies.Placed placed) {
     long untilFresh = TimeUnit.MILLISECONDS.toNanos(placed.freshUntil() - clock.millis());
     return l0.fill(key, value, untilFresh, seen);
   }

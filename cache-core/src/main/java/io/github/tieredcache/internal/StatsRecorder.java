@@ -20,6 +20,7 @@ final class StatsRecorder {
 
   private final String cacheName;
   private final List<String> tierNames;
+  private final HitCounter l0Hits = new HitCounter();
   private final LongAdder[] hits;
   private final LongAdder[] misses;
   private final LongAdder l0Evictions = new LongAdder();
@@ -68,7 +69,7 @@ final class StatsRecorder {
   }
 
   void l0Hit() {
-    hits[0].increment();
+    l0Hits.increment();
   }
 
   /** Records a read that the L0 did not answer (every read, when the L0 is off). */
@@ -146,7 +147,7 @@ final class StatsRecorder {
   // Readers, used by snapshots and by the lazily read Micrometer meters.
 
   long hits(int tierIndex) {
-    return hits[tierIndex].sum();
+    return tierIndex == 0 ? l0Hits.sum() : hits[tierIndex].sum();
   }
 
   long misses(int tierIndex) {
