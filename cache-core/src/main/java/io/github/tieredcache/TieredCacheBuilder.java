@@ -50,7 +50,8 @@ public final class TieredCacheBuilder<K, V> {
 
   // Collected here, checked, and handed to the implementation as one CacheConfig by build().
   private @Nullable String name;
-  private Tiers tiers = Tiers.hotWarmCold();
+  private @Nullable Tiers tiers;
+  private Freshness freshness = Freshness.byTtl();
   private @Nullable Placement<? super K, ? super V> placement;
   private @Nullable String defaultTier;
   private Promotion<? super K> promotion = Promotion.warmToHot();
@@ -88,7 +89,10 @@ public final class TieredCacheBuilder<K, V> {
     return this;
   }
 
-  /** Sets the remote tiers, hottest first. Default: {@link Tiers#hotWarmCold()}. */
+  /**
+   * Sets the remote tiers, hottest first. Default: {@link Tiers#hotWarmCold()}, or {@link
+   * Tiers#forInvalidation()} for freshness by invalidation.
+   */
   public TieredCacheBuilder<K, V> tiers(Tiers tiers) {
     this.tiers = Objects.requireNonNull(tiers, "tiers");
     return this;
@@ -97,6 +101,15 @@ public final class TieredCacheBuilder<K, V> {
   /** Sets the remote tiers, hottest first; see {@link Tiers#of(Tier...)}. */
   public TieredCacheBuilder<K, V> tiers(Tier... tiers) {
     return tiers(Tiers.of(tiers));
+  }
+
+  /**
+   * Sets how the cache keeps what it serves fresh: {@link Freshness#byTtl()} (the default) or
+   * {@link Freshness#byInvalidation(Duration)}; see {@link Freshness}.
+   */
+  public TieredCacheBuilder<K, V> freshness(Freshness freshness) {
+    this.freshness = Objects.requireNonNull(freshness, "freshness");
+    return this;
   }
 
   /** Places values by age: shorthand for {@code placement(Placement.byAge(ageOf))}. */
@@ -323,7 +336,11 @@ public final class TieredCacheBuilder<K, V> {
         store, "store must be set (new InMemoryTierStore() keeps the tiers in this process)");
     Objects.requireNonNull(
         valueCodec, "valueCodec must be set (for example JacksonValueCodec.of(MyValue.class))");
-    int defaultTierIndex = defaultTier == null ? 0 : indexOf("defaultTier", defaultTier);
+    Tiers tiers =
+        this.tiers != null
+            ? this.tiers
+            : freshness.isByInvalidation() ? Tiers.forInvalidation() : Tiers.hotWarmCold();
+    int defaultTierIndex = defaultTier == null ? 0 : indexOf(tiers, "defaultTier", defaultTier);
     promotion.check(tiers);
     @SuppressWarnings("unchecked")
     Placement<K, V> chosen =
@@ -360,10 +377,11 @@ public final class TieredCacheBuilder<K, V> {
             clock,
             executor,
             generationRetention,
-            maxRemoteValueBytes));
+            maxRemoteValueBytes,
+            freshness));
   }
 
-  private int indexOf(String setting, String tierName) {
+  private static int indexOf(Tiers tiers, String setting, String tierName) {
     try {
       return tiers.indexOf(tierName);
     } catch (IllegalArgumentException e) {

@@ -27,6 +27,20 @@ public final class Tiers implements Iterable<Tier> {
   /** The cold tier of {@link #hotWarmCold()}: older values, fresh for 24 h. */
   public static final Tier DEFAULT_COLD = Tier.named("cold").ttl(Duration.ofHours(24));
 
+  /**
+   * The tiers of {@link #forInvalidation()}: the same ages as {@link #hotWarmCold()}, with TTLs
+   * that bound residency (hot and warm 1 h, cold 24 h), since invalidation keeps copies fresh. On
+   * the simulated post workload the issue that introduced the mode measured, with invalidation on
+   * every update, 9.9 % of reads reaching the database with these TTLs against 15.4 % with the
+   * freshness TTLs of {@link #hotWarmCold()}.
+   */
+  public static Tiers forInvalidation() {
+    return of(
+        DEFAULT_HOT.ttl(Duration.ofHours(1)),
+        DEFAULT_WARM.ttl(Duration.ofHours(1)),
+        DEFAULT_COLD.ttl(Duration.ofHours(24)));
+  }
+
   private final List<Tier> tiers;
 
   private Tiers(List<Tier> tiers) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.memory.InMemoryTierStore;
 import io.github.tieredcache.spi.Envelope;
+import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.Lookup;
 import io.github.tieredcache.spi.Namespace;
 import io.github.tieredcache.spi.TierStore;
@@ -129,6 +130,9 @@ public abstract class TieredCacheContract {
   }
 
   /** Reads {@code key} from the store under test, in the default hot / warm / cold namespace. */
+  /** The id of the codec the suite's caches use: copies planted with it are the cache's own. */
+  protected static final String CODEC_ID = JacksonValueCodec.of(Post.class).id();
+
   protected Lookup remote(String key) {
     return remote(key, namespace());
   }
@@ -354,7 +358,7 @@ public abstract class TieredCacheContract {
         "p1",
         0,
         Envelope.wrap(
-            "json", false, past, past, "{\"id\":\"p1\"}".getBytes(StandardCharsets.UTF_8)));
+            CODEC_ID, false, past, past, "{\"id\":\"p1\"}".getBytes(StandardCharsets.UTF_8)));
     assertThat(remote("p1").tier()).as("the store still holds the dead hot copy").isZero();
 
     assertThat(get(cache, "p1", key -> null)).isEqualTo(warm);
@@ -519,7 +523,7 @@ public abstract class TieredCacheContract {
     assertThat(after.tier()).isEqualTo(1);
     assertThat(Envelope.parse(after.copy()).codecId())
         .as("the loaded value replaced the bad bytes")
-        .isEqualTo("json");
+        .isEqualTo(CODEC_ID);
   }
 
   @Test
@@ -530,7 +534,7 @@ public abstract class TieredCacheContract {
         namespace(),
         "p1",
         0,
-        Envelope.wrap("json", false, far, far, "[1,2,3]".getBytes(StandardCharsets.UTF_8)));
+        Envelope.wrap(CODEC_ID, false, far, far, "[1,2,3]".getBytes(StandardCharsets.UTF_8)));
 
     assertThat(api.getIfPresent(cache, "p1")).isNull();
     assertThat(cache.stats().decodeErrors()).isEqualTo(1);
@@ -546,7 +550,7 @@ public abstract class TieredCacheContract {
         "p1",
         0,
         Envelope.wrap(
-            "json", false, past, past, "{\"id\":\"p1\"}".getBytes(StandardCharsets.UTF_8)));
+            CODEC_ID, false, past, past, "{\"id\":\"p1\"}".getBytes(StandardCharsets.UTF_8)));
     Post post = postAged("p1", Duration.ofMinutes(5));
 
     assertThat(get(cache, "p1", key -> post)).isEqualTo(post);
@@ -562,6 +566,111 @@ public abstract class TieredCacheContract {
                 assertThat(Envelope.parse(remote("p1").copy()).freshUntil())
                     .as("the load overwrote it")
                     .isGreaterThan(past));
+  }
+
+  /** Post as another version of the application has it: another schema, another codec id. */
+  public record PostV2(String id, String heading, Instant createdAt) {}
+
+  private byte[] foreignCopy(long writtenAt) {
+    JacksonValueCodec<PostV2> v2 = JacksonValueCodec.of(PostV2.class);
+    long far = ticker.now().plus(Duration.ofHours(1)).toEpochMilli();
+    byte[] payload = v2.encode(new PostV2("p1", "written by v2", ticker.now()));
+    return Envelope.wrap(v2.id(), false, writtenAt, far, far, payload);
+  }
+
+  @Test
+  void aRecentCopyOfAnotherSchemaIsAMissCountedAndLeftInPlace() {
+    TieredCache<String, Post> cache = build(posts().l0Disabled());
+    byte[] theirs = foreignCopy(ticker.now().toEpochMilli());
+    plant(namespace(), "p1", 0, theirs);
+    Post ours = postAged("p1", Duration.ofMinutes(5));
+    AtomicInteger loads = new AtomicInteger();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(
+              get(
+                  cache,
+                  "p1",
+                  k -> {
+                    loads.incrementAndGet();
+                    return ours;
+                  }))
+          .as("never a partial or coerced object")
+          .isEqualTo(ours);
+    }
+
+    CacheStats stats = cache.stats();
+    assertThat(stats.foreignCopies()).isEqualTo(3);
+    assertThat(stats.decodeErrors()).isZero();
+    assertThat(loads).hasValue(3);
+    assertThat(stats.puts()).as("no write-back over the other version's copy").isZero();
+    assertThat(remote("p1").copy(0)).as("left in place").isEqualTo(theirs);
+  }
+
+  @Test
+  void anOldCopyOfAnotherSchemaIsReplacedByTheNextLoad() {
+    TieredCache<String, Post> cache = build(posts().l0Disabled());
+    long anHourAgo = ticker.now().minus(Duration.ofHours(1)).toEpochMilli();
+    plant(namespace(), "p1", 0, foreignCopy(anHourAgo));
+    Post ours = postAged("p1", Duration.ofMinutes(5));
+
+    assertThat(get(cache, "p1", k -> ours)).isEqualTo(ours);
+
+    await().until(() -> cache.stats().puts() == 1);
+    assertThat(Envelope.parse(remote("p1").copy(0)).codecId()).isEqualTo(CODEC_ID);
+    assertThat(get(cache, "p1", k -> null)).as("now its own copy serves").isEqualTo(ours);
+  }
+
+  @Test
+  void aCopyAboveTheSizeBoundIsRemovedWithoutBeingDecodedAndCounted() {
+    TieredCache<String, Post> cache = build(posts().l0Disabled().maxRemoteValueBytes(1_000));
+    long far = ticker.now().plus(Duration.ofHours(1)).toEpochMilli();
+    byte[] huge = new byte[5_000];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    plant(namespace(), "p1", 0, Envelope.wrap(CODEC_ID, false, far, far, huge));
+    Post post = postAged("p1", Duration.ofMinutes(5));
+
+    assertThat(get(cache, "p1", k -> post)).isEqualTo(post);
+
+    CacheStats stats = cache.stats();
+    assertThat(stats.oversized()).isEqualTo(1);
+    assertThat(stats.decodeErrors()).as("never decoded").isZero();
+    await().until(() -> cache.stats().puts() == 1);
+    assertThat(remote("p1").copy(0).length).as("replaced by the loaded value").isLessThan(1_000);
+  }
+
+  @Test
+  void aMessageThatSkipsASequenceNumberClearsTheL0() {
+    TieredCache<String, Post> cache = build(posts());
+    Namespace ns = namespace();
+    api.put(cache, "p1", postAged("p1", Duration.ofMinutes(5)));
+    api.put(cache, "p2", postAged("p2", Duration.ofMinutes(5)));
+    assertThat(cache.local().estimatedSize()).isEqualTo(2);
+    byte[] other = "unrelated".getBytes(StandardCharsets.UTF_8);
+
+    store.publish(ns, Invalidation.ofKey("another-instance", 1, other)).join();
+    awaitDelivered(cache);
+    assertThat(cache.local().estimatedSize()).as("#1 after nothing: no gap").isEqualTo(2);
+
+    store.publish(ns, Invalidation.ofKey("another-instance", 3, other)).join();
+    awaitDelivered(cache);
+    assertThat(cache.local().estimatedSize()).as("#2 was lost: keys unknown").isZero();
+    assertThat(cache.stats().messageGaps()).isEqualTo(1);
+  }
+
+  @Test
+  void aHeartbeatAheadOfTheLastMessageHeardClearsTheL0() {
+    TieredCache<String, Post> cache = build(posts());
+    Namespace ns = namespace();
+    store.publish(ns, Invalidation.heartbeat("another-instance", 0)).join();
+    api.put(cache, "p1", postAged("p1", Duration.ofMinutes(5)));
+    store.publish(ns, Invalidation.heartbeat("another-instance", 0)).join();
+    awaitDelivered(cache);
+    assertThat(cache.local().estimatedSize()).as("nothing sent since").isEqualTo(1);
+
+    store.publish(ns, Invalidation.heartbeat("another-instance", 1)).join();
+    awaitDelivered(cache);
+    assertThat(cache.local().estimatedSize()).as("#1 was never heard").isZero();
   }
 
   @Test

@@ -3,11 +3,15 @@ package io.github.tieredcache.codec;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +24,17 @@ import java.util.Objects;
  * class to instantiate, the declared type does, so a copy written by someone else cannot make this
  * process construct an arbitrary class. A mapper with default typing enabled is refused.
  *
- * <p>The default mapper registers Java time types (written as ISO-8601 strings), ignores unknown
- * properties, so a newer writer that added a field can still be read, and refuses trailing bytes
- * after the value, so a corrupted copy is a miss rather than a half-read value.
+ * <p><b>The id names the schema.</b> The codec's {@link #id()} is {@code json:} followed by a
+ * fingerprint of the declared type's shape as Jackson sees it: its properties, their names and
+ * types, and those of the beans and containers it holds, a few levels deep. Two versions of a class
+ * that differ in a field (renamed, added, retyped) have different ids, so a copy one wrote is a
+ * miss for the other, counted and never decoded (see the cache's treatment of such copies), rather
+ * than a partial or coerced object.
+ *
+ * <p>The default mapper registers Java time types (written as ISO-8601 strings) and is strict:
+ * unknown properties, a number where text is declared (or text or a boolean where a number is), a
+ * {@code null} for a primitive, and trailing bytes after the value all fail to decode, so a copy
+ * that does not match its schema is a miss rather than a half-read value.
  *
  * <p>Thread-safe: it holds only an immutable reader and writer.
  */
@@ -43,7 +55,7 @@ public final class JacksonValueCodec<V> implements ValueCodec<V> {
     }
     this.reader = mapper.readerFor(type);
     this.writer = mapper.writerFor(type);
-    this.id = "json";
+    this.id = "json:" + SchemaFingerprint.of(mapper, type);
   }
 
   /** Returns a codec for {@code type} with the default mapper. */
@@ -75,13 +87,21 @@ public final class JacksonValueCodec<V> implements ValueCodec<V> {
     return new JacksonValueCodec<>(mapper, type);
   }
 
-  /** Returns the mapper the factory methods use when none is given. */
+  /** Returns the mapper the factory methods use when none is given; see the class comment. */
   public static ObjectMapper defaultMapper() {
     return JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .withCoercionConfig(
+            LogicalType.Textual,
+            c ->
+                c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
         .build();
   }
 

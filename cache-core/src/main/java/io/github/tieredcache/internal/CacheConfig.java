@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.Weigher;
 import io.github.tieredcache.AsyncBulkLoader;
 import io.github.tieredcache.AsyncLoader;
+import io.github.tieredcache.Freshness;
 import io.github.tieredcache.Placement;
 import io.github.tieredcache.Promotion;
 import io.github.tieredcache.Tiers;
@@ -49,4 +50,5 @@ public record CacheConfig<K, V>(
     @Nullable Clock clock,
     Executor executor,
     Duration generationRetention,
-    int maxRemoteValueBytes) {}
+    int maxRemoteValueBytes,
+    Freshness freshness) {}

@@ -95,6 +95,24 @@ final class CacheMeters implements AutoCloseable {
         "Loaded values not cached because the key changed while they loaded",
         StatsRecorder::writesRefused,
         recorder);
+    counter(
+        "cache.messages.gaps",
+        base,
+        "Message sequences that jumped: messages lost, the L0 cleared",
+        StatsRecorder::messageGaps,
+        recorder);
+    counter(
+        "cache.distrusted",
+        base,
+        "Times the instance stopped trusting its L0 and remote copies after a fault",
+        StatsRecorder::distrustedEpisodes,
+        recorder);
+    counter(
+        "cache.copies.foreign",
+        base,
+        "Copies written by another codec or schema: misses, left in place",
+        StatsRecorder::foreignCopies,
+        recorder);
     int remoteTiers = recorder.tierNames().size() - 1;
     for (int from = 0; from < remoteTiers; from++) {
       for (int to = 0; to < from; to++) {

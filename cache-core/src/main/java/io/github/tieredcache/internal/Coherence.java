@@ -1,12 +1,16 @@
 package io.github.tieredcache.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.tieredcache.codec.KeyCodec;
 import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.InvalidationListener;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +26,18 @@ import org.slf4j.LoggerFactory;
  * and fills the L0 with the new value. {@code invalidateAll} retires every copy of the cache at
  * once (a new epoch on Redis).
  *
- * <p><b>Messages.</b> Each instance ignores its own messages (they carry its id). A message naming
- * a key drops that key here as an invalidation would; one naming every key clears the L0; so does
- * every (re)subscription, since messages published while the subscription was down are lost. A
- * message whose key does not decode clears the L0 too: it cannot be known what it meant.
+ * <p><b>Messages.</b> Each instance ignores its own messages (they carry its id), but for its own
+ * heartbeats, which prove its subscription works (see {@link Trust}). A message naming a key drops
+ * that key here as an invalidation would; one naming every key clears the L0; so does every
+ * (re)subscription, since messages published while the subscription was down are lost. A message
+ * whose key does not decode clears the L0 too: it cannot be known what it meant.
+ *
+ * <p><b>Sequences: a lost message is noticed.</b> An instance numbers its key and all messages 1,
+ * 2, 3, ..., and its heartbeats carry its latest number. A receiver remembers the latest number of
+ * each sender; a number that jumps (or a first message numbered above 1, or a first heartbeat above
+ * 0) means messages were lost, and since nothing says which keys they named, the receiver clears
+ * its L0 and counts {@code cache.messages.gaps}. Messages without a number (re-sent by a store
+ * after an outage) drop their key and nothing more.
  *
  * <p>Failures of the store are counted and never reach the caller; an instance whose message could
  * not be sent relies on the other instances' L0 bound (see the class comment of {@link L0}).
@@ -45,6 +57,12 @@ final class Coherence<K, V> implements InvalidationListener {
   private final Loads<K, V> loads;
   private final Clock clock;
   private final StatsRecorder stats;
+  private final Trust trust;
+  private final AtomicLong sequence = new AtomicLong();
+
+  /** The latest sequence heard from each sender; instances come and go, so it forgets. */
+  private final Cache<String, Long> latest =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1)).build();
 
   Coherence(
       String cacheName,
@@ -55,7 +73,8 @@ final class Coherence<K, V> implements InvalidationListener {
       L0<K> l0,
       Loads<K, V> loads,
       Clock clock,
-      StatsRecorder stats) {
+      StatsRecorder stats,
+      Trust trust) {
     this.cacheName = cacheName;
     this.instanceId = instanceId;
     this.keyCodec = keyCodec;
@@ -65,6 +84,7 @@ final class Coherence<K, V> implements InvalidationListener {
     this.loads = loads;
     this.clock = clock;
     this.stats = stats;
+    this.trust = trust;
   }
 
   /** Writes {@code value}; see the class comment. Completes when done; never fails remotely. */
@@ -93,7 +113,7 @@ final class Coherence<K, V> implements InvalidationListener {
         .thenRun(
             () -> {
               invalidateLocally(key);
-              publish(Invalidation.ofKey(instanceId, encoded));
+              publish(Invalidation.ofKey(instanceId, sequence.incrementAndGet(), encoded));
             });
   }
 
@@ -104,7 +124,7 @@ final class Coherence<K, V> implements InvalidationListener {
         .thenRun(
             () -> {
               clearLocally();
-              publish(Invalidation.ofAll(instanceId));
+              publish(Invalidation.ofAll(instanceId, sequence.incrementAndGet()));
             });
   }
 
@@ -124,9 +144,23 @@ final class Coherence<K, V> implements InvalidationListener {
     remote.publish(message);
   }
 
+  /** Sends this instance's heartbeat, with its latest sequence. */
+  void heartbeat() {
+    publish(Invalidation.heartbeat(instanceId, sequence.get()));
+  }
+
   @Override
   public void onInvalidation(Invalidation message) {
     if (message.origin().equals(instanceId)) {
+      if (message.isHeartbeat()) {
+        trust.onOwnHeartbeat();
+      }
+      return;
+    }
+    if (message.sequence() != Invalidation.UNSEQUENCED) {
+      checkSequence(message);
+    }
+    if (message.isHeartbeat()) {
       return;
     }
     if (message.isAll()) {
@@ -147,8 +181,27 @@ final class Coherence<K, V> implements InvalidationListener {
     invalidateLocally(key);
   }
 
+  private void checkSequence(Invalidation message) {
+    long seq = message.sequence();
+    boolean numbered = !message.isHeartbeat(); // a heartbeat repeats the latest number
+    Long last = latest.asMap().get(message.origin());
+    boolean gap = last == null ? seq > (numbered ? 1 : 0) : seq > (numbered ? last + 1 : last);
+    latest.asMap().merge(message.origin(), seq, Math::max);
+    if (gap) {
+      stats.messageGap();
+      log.debug(
+          "cache '{}': messages from {} were lost (now at #{}, last heard #{}); clearing the L0",
+          cacheName,
+          message.origin(),
+          seq,
+          last);
+      clearLocally();
+    }
+  }
+
   @Override
   public void onSubscribed() {
+    trust.onOwnHeartbeat(); // the subscription is confirmed
     clearLocally();
   }
 }

@@ -22,14 +22,24 @@ import org.slf4j.LoggerFactory;
  * still fresh serves; if none is fresh, the hottest one still within its stale window serves stale
  * (and a refresh follows); copies past their servable-until are ignored, so a dead hot copy that
  * the store has not dropped yet (clock skew, a stale window) never hides a live warm one. Only the
- * copy chosen is decoded. Its envelope is read in place; a copy whose header is not this format or
- * names another codec, or whose payload does not decode, is {@link Undecodable}.
+ * copy chosen is decoded. Its envelope is read in place; a copy whose header is not a format this
+ * library reads, or whose payload does not decode, is {@link Undecodable} (and removed), and so is
+ * a copy above the size bound, which is never decoded.
+ *
+ * <p><b>Copies of another codec or schema</b> (the codec id names the value type's schema, see
+ * {@code JacksonValueCodec}): during a rolling deploy two versions of a class run side by side. A
+ * copy the other version wrote is a miss here, counted, never decoded and never removed. The load
+ * that follows writes its value back only if that copy is older than {@link #FOREIGN_GRACE}: a
+ * younger one means the other version is probably still running, and overwriting would start the
+ * two versions overwriting each other's copies in a loop. So each version serves its own copies,
+ * and a key's copy changes hands at most once per grace.
  *
  * <p><b>Lifetimes.</b> A copy written to a tier is fresh for the tier's TTL shortened by a random
  * share up to the jitter, then servable for the tier's stale window; the store keeps it that long.
- * A promoted copy does not become fresher by moving: it keeps its source's fresh-until, capped by
- * the target tier's (jittered) TTL, and its source's servable-until, capped by the target's stale
- * window.
+ * Under freshness by TTL a promoted copy does not become fresher by moving: it keeps its source's
+ * fresh-until, capped by the target tier's (jittered) TTL, and its source's servable-until, capped
+ * by the target's stale window. Under freshness by invalidation a TTL bounds residency only, and a
+ * promoted copy gets the target tier's own.
  *
  * <p>Instants are epoch milliseconds of the cache's clock. Thread-safe: immutable but for the
  * random source, which must be thread-safe itself, and a once-only warning flag.
@@ -54,13 +64,23 @@ final class Copies<K, V> {
   /** A copy past its fresh-until but within its stale window: served while a refresh runs. */
   record Stale(Object value, int tier, byte[] copy) implements Choice {}
 
-  /** No copy that may be served. */
-  enum Miss implements Choice {
-    MISS
+  /**
+   * No copy that may be served; {@code writeBack} is false when a recent copy of another codec or
+   * schema must be left in place.
+   */
+  record Miss(boolean writeBack) implements Choice {
+    static final Miss MISS = new Miss(true);
+    static final Miss KEEP_FOREIGN = new Miss(false);
   }
 
-  /** The chosen copy did not decode; the key is to be removed and counted. */
-  record Undecodable(int tier, RuntimeException cause) implements Choice {}
+  /**
+   * The copy in {@code tier} did not decode, or exceeds the size bound ({@code oversized}); the key
+   * is to be removed and counted.
+   */
+  record Undecodable(int tier, RuntimeException cause, boolean oversized) implements Choice {}
+
+  /** How long a copy of another codec or schema is left alone; see the class comment. */
+  static final long FOREIGN_GRACE = java.time.Duration.ofMinutes(10).toMillis();
 
   private final String cacheName;
   private final Tiers tiers;
@@ -74,6 +94,8 @@ final class Copies<K, V> {
   private final RandomGenerator random;
   private final int maxRemoteValueBytes;
   private final StatsRecorder stats;
+  private final boolean byInvalidation;
+  private final int maxCopyBytes;
   private final AtomicBoolean oversizedWarned = new AtomicBoolean();
 
   Copies(
@@ -86,7 +108,8 @@ final class Copies<K, V> {
       double jitter,
       RandomGenerator random,
       int maxRemoteValueBytes,
-      StatsRecorder stats) {
+      StatsRecorder stats,
+      boolean byInvalidation) {
     this.cacheName = cacheName;
     this.tiers = tiers;
     this.placement = placement;
@@ -98,7 +121,9 @@ final class Copies<K, V> {
     this.jitter = jitter;
     this.random = random;
     this.maxRemoteValueBytes = maxRemoteValueBytes;
+    this.maxCopyBytes = maxRemoteValueBytes + Envelope.MAX_HEADER_BYTES;
     this.stats = stats;
+    this.byInvalidation = byInvalidation;
   }
 
   /** Returns whether a loaded absence is cached at all (an absent-value TTL is set). */
@@ -117,7 +142,7 @@ final class Copies<K, V> {
     if (value == Values.ABSENT) {
       Duration ttl = Objects.requireNonNull(absentTtl, "absentTtl");
       long freshUntil = now + ttl.toMillis();
-      byte[] copy = Envelope.wrap(codecId, true, freshUntil, freshUntil, new byte[0]);
+      byte[] copy = Envelope.wrap(codecId, true, now, freshUntil, freshUntil, new byte[0]);
       return new Placed(defaultTier, copy, ttl, freshUntil);
     }
     @SuppressWarnings("unchecked")
@@ -132,32 +157,37 @@ final class Copies<K, V> {
     long freshUntil = now + fresh;
     byte[] payload = codec.encode(v);
     if (payload.length > maxRemoteValueBytes) {
-      stats.oversizedValue();
-      if (oversizedWarned.compareAndSet(false, true)) {
-        log.warn(
-            "cache '{}': a value of {} bytes exceeds maxRemoteValueBytes ({}); such values stay in"
-                + " the L0 only (logged once)",
-            cacheName,
-            payload.length,
-            maxRemoteValueBytes);
-      }
+      oversized(payload.length, "stay in the L0 only");
       return new Placed(tier, null, Duration.ofMillis(fresh), freshUntil);
     }
     long servableUntil = freshUntil + t.staleWindow().toMillis();
-    byte[] copy = Envelope.wrap(codecId, false, freshUntil, servableUntil, payload);
+    byte[] copy = Envelope.wrap(codecId, false, now, freshUntil, servableUntil, payload);
     return new Placed(tier, copy, Duration.ofMillis(servableUntil - now), freshUntil);
   }
 
   /** Chooses the copy that serves among those {@code read} found, at {@code now}; see above. */
   Choice choose(RemoteTiers.Read read, long now) {
     int stale = -1;
+    boolean keepForeign = false;
     for (int tier = 0; tier < read.tierCount(); tier++) {
       byte[] copy = read.copy(tier);
       if (copy == null) {
         continue;
       }
+      if (copy.length > maxCopyBytes) {
+        oversized(copy.length, "found in the store are removed without being decoded");
+        return new Undecodable(
+            tier,
+            new IllegalStateException("a copy of " + copy.length + " bytes exceeds the bound"),
+            /* oversized= */ true);
+      }
+      if (!Envelope.isWellFormed(copy)) {
+        return new Undecodable(tier, unreadable(copy), /* oversized= */ false);
+      }
       if (!Envelope.isReadable(copy, codecIdBytes)) {
-        return new Undecodable(tier, unreadable(copy));
+        stats.foreignCopy();
+        keepForeign |= now - Envelope.writtenAt(copy) < FOREIGN_GRACE;
+        continue; // another codec or schema wrote it: a miss here, left in place
       }
       if (now >= Envelope.servableUntil(copy)) {
         continue; // dead: the store has not dropped it yet
@@ -173,7 +203,20 @@ final class Copies<K, V> {
       byte[] copy = Objects.requireNonNull(read.copy(stale));
       return decode(stale, copy, /* stale= */ true);
     }
-    return Miss.MISS;
+    return keepForeign ? Miss.KEEP_FOREIGN : Miss.MISS;
+  }
+
+  private void oversized(int bytes, String what) {
+    stats.oversizedValue();
+    if (oversizedWarned.compareAndSet(false, true)) {
+      log.warn(
+          "cache '{}': a value of {} bytes exceeds maxRemoteValueBytes ({}); such values {}"
+              + " (logged once)",
+          cacheName,
+          bytes,
+          maxRemoteValueBytes,
+          what);
+    }
   }
 
   private Choice decode(int tier, byte[] copy, boolean stale) {
@@ -188,7 +231,7 @@ final class Copies<K, V> {
                 codec.decode(copy, offset, copy.length - offset), "the codec decoded null");
       }
     } catch (RuntimeException e) {
-      return new Undecodable(tier, e);
+      return new Undecodable(tier, e, /* oversized= */ false);
     }
     return stale ? new Stale(value, tier, copy) : new Fresh(value, tier, copy);
   }
@@ -209,16 +252,17 @@ final class Copies<K, V> {
    */
   @Nullable Placed promoted(Fresh found, int to, long now) {
     Tier target = tiers.get(to);
-    long freshUntil = Math.min(found.freshUntil(), now + jittered(target.ttl()));
+    long targetFreshUntil = now + jittered(target.ttl());
+    long freshUntil =
+        byInvalidation ? targetFreshUntil : Math.min(found.freshUntil(), targetFreshUntil);
     if (freshUntil - now <= 0) {
       return null;
     }
+    long ownServable = freshUntil + target.staleWindow().toMillis();
     long servableUntil =
-        Math.max(
-            freshUntil,
-            Math.min(
-                Envelope.servableUntil(found.copy()),
-                freshUntil + target.staleWindow().toMillis()));
+        byInvalidation
+            ? ownServable
+            : Math.max(freshUntil, Math.min(Envelope.servableUntil(found.copy()), ownServable));
     byte[] copy = Envelope.withInstants(found.copy(), freshUntil, servableUntil);
     return new Placed(to, copy, Duration.ofMillis(servableUntil - now), freshUntil);
   }

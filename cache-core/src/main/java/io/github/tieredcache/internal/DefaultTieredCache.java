@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +63,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   private final @Nullable AsyncBulkLoader<? super K, V> bulkLoader;
   private final @Nullable CacheMeters meters;
   private final AutoCloseable subscription;
+  private final @Nullable ScheduledFuture<?> heartbeats;
   private final boolean coarse;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LocalTier<K> local = new Local();
@@ -101,8 +103,11 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               c.ttlJitter(),
               random,
               c.maxRemoteValueBytes(),
-              stats);
-      Loads<K, V> loads = new Loads<>(name, copies, remote, l0, clock, executor, stats);
+              stats,
+              c.freshness().isByInvalidation());
+      Trust trust = new Trust(name, c.freshness(), clock, stats);
+      remote.onFailure(trust::onRemoteFailure);
+      Loads<K, V> loads = new Loads<>(name, copies, remote, l0, clock, executor, stats, trust);
       this.reads =
           new Reads<>(
               name,
@@ -116,6 +121,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               clock,
               ticker,
               stats,
+              trust,
               loader);
       this.coherence =
           new Coherence<>(
@@ -127,13 +133,25 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               l0,
               loads,
               clock,
-              stats);
+              stats,
+              trust);
       this.meters =
           c.meterRegistry() == null
               ? null
               : CacheMeters.bind(c.meterRegistry(), stats, l0::estimatedSize, c.meterTags());
       remote.timeWith(meters == null ? null : meters.remoteLatency());
+      trust.clearWith(coherence::clearLocally);
       this.subscription = remote.subscribe(coherence);
+      Coherence<K, V> messages = this.coherence;
+      this.heartbeats =
+          c.freshness().isByInvalidation()
+              ? SharedScheduler.INSTANCE.every(
+                  c.freshness().heartbeatInterval(),
+                  () -> {
+                    messages.heartbeat();
+                    trust.tick();
+                  })
+              : null;
     } catch (RuntimeException e) {
       if (coarse) {
         CoarseTicker.INSTANCE.release();
@@ -328,6 +346,9 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       subscription.close();
     } catch (Exception e) {
       log.debug("cache '{}': closing the invalidation subscription failed", name, e);
+    }
+    if (heartbeats != null) {
+      SharedScheduler.INSTANCE.release(heartbeats);
     }
     if (meters != null) {
       meters.close();

@@ -77,6 +77,7 @@ final class Loads<K, V> {
   private final Clock clock;
   private final Executor executor;
   private final StatsRecorder stats;
+  private final Trust trust;
   private final AtomicBoolean unplaceableWarned = new AtomicBoolean();
 
   Loads(
@@ -86,7 +87,8 @@ final class Loads<K, V> {
       L0<K> l0,
       Clock clock,
       Executor executor,
-      StatsRecorder stats) {
+      StatsRecorder stats,
+      Trust trust) {
     this.cacheName = cacheName;
     this.copies = copies;
     this.remote = remote;
@@ -94,6 +96,7 @@ final class Loads<K, V> {
     this.clock = clock;
     this.executor = executor;
     this.stats = stats;
+    this.trust = trust;
   }
 
   // --------------------------------------------------------------------------------- flights
@@ -187,9 +190,21 @@ final class Loads<K, V> {
               }
               // The write-back fills the L0 at once and only sends the write; then the callers go.
               CompletableFuture<?> written = writeBack(key, encoded, seen, read, value);
-              flight.promise.complete(value);
-              written.whenComplete((outcome, e) -> flights.remove(key, flight));
+              answer(key, flight, value, written);
             });
+  }
+
+  /**
+   * Answers a flight's callers with a loaded value and ends the flight once its write-back is
+   * settled; a flight with nothing left to write ends first, so no later caller joins it.
+   */
+  private void answer(K key, Flight flight, Object value, CompletableFuture<?> written) {
+    if (written.isDone()) {
+      complete(key, flight, value);
+    } else {
+      flight.promise.complete(value);
+      written.whenComplete((outcome, e) -> flights.remove(key, flight));
+    }
   }
 
   /**
@@ -250,14 +265,8 @@ final class Loads<K, V> {
               }
               CompletableFuture<?> written = writeBackAll(keys, encoded, seen, reads, values);
               for (int i = 0; i < keys.size(); i++) {
-                led.get(i).promise.complete(values.get(i));
+                answer(keys.get(i), led.get(i), values.get(i), written);
               }
-              written.whenComplete(
-                  (done, e) -> {
-                    for (int i = 0; i < keys.size(); i++) {
-                      flights.remove(keys.get(i), led.get(i));
-                    }
-                  });
             });
   }
 
@@ -334,7 +343,7 @@ final class Loads<K, V> {
 
   private @Nullable Object fill(K key, Object value, long seen, Copies.Placed placed) {
     long untilFresh = TimeUnit.MILLISECONDS.toNanos(placed.freshUntil() - clock.millis());
-    return l0.fill(key, value, untilFresh, seen);
+    return l0.fill(key, value, trust.clip(untilFresh), seen);
   }
 
   /** Places a loaded value, or returns {@code null} when it is not to be cached. */

@@ -56,6 +56,7 @@ final class Reads<K, V> {
   private final Clock clock;
   private final Ticker ticker;
   private final StatsRecorder stats;
+  private final Trust trust;
   private final @Nullable AsyncLoader<? super K, ?> defaultLoader;
 
   Reads(
@@ -70,6 +71,7 @@ final class Reads<K, V> {
       Clock clock,
       Ticker ticker,
       StatsRecorder stats,
+      Trust trust,
       @Nullable AsyncLoader<? super K, ?> defaultLoader) {
     this.cacheName = cacheName;
     this.tiers = tiers;
@@ -82,7 +84,13 @@ final class Reads<K, V> {
     this.clock = clock;
     this.ticker = ticker;
     this.stats = stats;
+    this.trust = trust;
     this.defaultLoader = defaultLoader;
+  }
+
+  /** Chooses the copy that serves, or none while this instance does not trust remote copies. */
+  private Copies.Choice choose(RemoteTiers.Read read, long now) {
+    return trust.trustsRemote() ? copies.choose(read, now) : Copies.Miss.MISS;
   }
 
   // -------------------------------------------------------------------------------- single
@@ -119,7 +127,7 @@ final class Reads<K, V> {
       AsyncLoader<? super K, ?> loader,
       Executor where) {
     long now = clock.millis();
-    Copies.Choice choice = copies.choose(read, now);
+    Copies.Choice choice = choose(read, now);
     if (choice instanceof Copies.Fresh fresh) {
       stats.remoteLookup(fresh.tier());
       served(key, encoded, seen, read, fresh, now);
@@ -137,7 +145,8 @@ final class Reads<K, V> {
           .thenAccept(again -> loads.load(key, encoded, seen, again, flight, loader, where));
     } else {
       stats.remoteLookup(-1);
-      loads.load(key, encoded, seen, read, flight, loader, where);
+      boolean writeBack = ((Copies.Miss) choice).writeBack();
+      loads.load(key, encoded, seen, writeBack ? read : null, flight, loader, where);
     }
   }
 
@@ -154,7 +163,7 @@ final class Reads<K, V> {
         .thenCompose(
             read -> {
               long now = clock.millis();
-              Copies.Choice choice = copies.choose(read, now);
+              Copies.Choice choice = choose(read, now);
               if (choice instanceof Copies.Fresh fresh) {
                 stats.remoteLookup(fresh.tier());
                 served(key, encoded, seen, read, fresh, now);
@@ -282,7 +291,7 @@ final class Reads<K, V> {
       K key = keys.get(i);
       RemoteTiers.Read read = reads.get(i);
       Loads.Flight flight = flights.get(i);
-      Copies.Choice choice = copies.choose(read, now);
+      Copies.Choice choice = choose(read, now);
       if (choice instanceof Copies.Fresh fresh) {
         stats.remoteLookup(fresh.tier());
         served(key, encoded.get(i), seen[i], read, fresh, now);
@@ -307,7 +316,9 @@ final class Reads<K, V> {
       }
       missKeys.add(key);
       missEncoded.add(encoded.get(i));
-      missReads.add(bad ? null : read); // its removal moves the generation: write nothing remotely
+      // A removal moves the generation, and a recent foreign copy stays: write nothing remotely.
+      boolean writeBack = !bad && ((Copies.Miss) choice).writeBack();
+      missReads.add(writeBack ? read : null);
       missFlights.add(flight);
       missSeen.add(seen[i]);
     }
@@ -348,7 +359,7 @@ final class Reads<K, V> {
       K key, byte[] encoded, long seen, RemoteTiers.Read read, Copies.Fresh fresh, long now) {
     promote(key, encoded, read, fresh, now);
     long untilFresh = TimeUnit.MILLISECONDS.toNanos(fresh.freshUntil() - now);
-    l0.fill(key, fresh.value(), untilFresh, seen);
+    l0.fill(key, fresh.value(), trust.clip(untilFresh), seen);
   }
 
   private void refreshLater(
@@ -391,6 +402,9 @@ final class Reads<K, V> {
   }
 
   private void undecodable(Copies.Undecodable bad) {
+    if (bad.oversized()) {
+      return; // counted as oversized by Copies; removed like an undecodable copy
+    }
     stats.decodeError();
     log.debug(
         "cache '{}': the copy in tier {} did not decode and is treated as a miss",

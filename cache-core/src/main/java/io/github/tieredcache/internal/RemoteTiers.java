@@ -104,6 +104,7 @@ final class RemoteTiers {
   private final StatsRecorder stats;
   private final String cacheName;
   private volatile @Nullable Timer latency;
+  private volatile Runnable onFailure = () -> {};
 
   RemoteTiers(
       String cacheName,
@@ -140,6 +141,11 @@ final class RemoteTiers {
       groups[g] =
           new Group(order.get(g), new Namespace(cacheName, names, generationRetention), indexes);
     }
+  }
+
+  /** Calls {@code listener} after every failed remote call from now on. */
+  void onFailure(Runnable listener) {
+    this.onFailure = listener;
   }
 
   /** Times every remote call with {@code timer} from now on. */
@@ -436,6 +442,7 @@ final class RemoteTiers {
 
   private <T> @Nullable T failed(Throwable error, @Nullable T answer) {
     stats.remoteError();
+    onFailure.run();
     log.debug("cache '{}': a remote operation failed", cacheName, error);
     return answer;
   }

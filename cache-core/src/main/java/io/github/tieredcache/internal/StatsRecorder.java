@@ -35,6 +35,9 @@ final class StatsRecorder {
   private final LongAdder oversized = new LongAdder();
   private final LongAdder coalesced = new LongAdder();
   private final LongAdder writesRefused = new LongAdder();
+  private final LongAdder messageGaps = new LongAdder();
+  private final LongAdder distrusted = new LongAdder();
+  private final LongAdder foreignCopies = new LongAdder();
 
   /** Creates counters for a cache with the given remote tiers, hottest first. */
   StatsRecorder(String cacheName, List<String> remoteTiers) {
@@ -136,6 +139,33 @@ final class StatsRecorder {
     return writesRefused.sum();
   }
 
+  /** Records a message sequence that jumped: messages from one sender were lost. */
+  void messageGap() {
+    messageGaps.increment();
+  }
+
+  long messageGaps() {
+    return messageGaps.sum();
+  }
+
+  /** Records that the instance stopped trusting its L0 and remote copies (see {@code Trust}). */
+  void distrusted() {
+    distrusted.increment();
+  }
+
+  long distrustedEpisodes() {
+    return distrusted.sum();
+  }
+
+  /** Records a copy written by another codec or schema: a miss for this reader, left in place. */
+  void foreignCopy() {
+    foreignCopies.increment();
+  }
+
+  long foreignCopies() {
+    return foreignCopies.sum();
+  }
+
   long coalescedReads() {
     return coalesced.sum();
   }
@@ -229,6 +259,9 @@ final class StatsRecorder {
         remoteErrors(),
         oversized(),
         coalescedReads(),
-        writesRefused());
+        writesRefused(),
+        messageGaps(),
+        distrustedEpisodes(),
+        foreignCopies());
   }
 }

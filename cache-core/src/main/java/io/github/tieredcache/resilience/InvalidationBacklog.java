@@ -25,7 +25,13 @@ import org.slf4j.LoggerFactory;
  * the backlog full turns into a clear of its namespace, which replaces that namespace's removals:
  * past the bound the backlog degrades to retiring whole namespaces, never to forgetting one.
  *
- * <p>Thread-safe: every method holds the backlog's lock for a short, allocation-light section.
+ * <p><b>Pending until settled.</b> An entry taken for replay stays pending (in flight) until the
+ * replay {@linkplain #settled settles} or it is {@linkplain #putBack put back}, so {@link #covers}
+ * answers for a key whose removal is being replayed too: its remote copies are still not to be
+ * trusted.
+ *
+ * <p>Thread-safe: every method holds the backlog's lock for a short, allocation-light section;
+ * {@link #covers} has a lock-free fast path while nothing is pending.
  */
 final class InvalidationBacklog {
 
@@ -58,6 +64,8 @@ final class InvalidationBacklog {
 
   private final int capacity;
   private final Set<Entry> entries = new LinkedHashSet<>();
+  private final Set<Entry> inFlight = new java.util.HashSet<>();
+  private volatile int pending;
   private long overflows;
 
   InvalidationBacklog(int capacity) {
@@ -83,6 +91,7 @@ final class InvalidationBacklog {
 
   /** Puts entries taken by {@link #take} back, as if they had just failed. */
   synchronized void putBack(Collection<Entry> failed) {
+    inFlight.removeAll(failed);
     for (Entry entry : failed) {
       if (entry.isClear()) {
         addClearLocked(entry.namespace());
@@ -92,20 +101,76 @@ final class InvalidationBacklog {
     }
   }
 
-  /** Removes and returns up to {@code max} entries, oldest first. */
+  /** Takes up to {@code max} entries for replay, oldest first; they stay pending until settled. */
   synchronized List<Entry> take(int max) {
     List<Entry> taken = new ArrayList<>(Math.min(max, entries.size()));
     Iterator<Entry> it = entries.iterator();
     while (taken.size() < max && it.hasNext()) {
-      taken.add(it.next());
+      Entry entry = it.next();
+      taken.add(entry);
+      inFlight.add(entry);
       it.remove();
     }
+    recount();
     return taken;
   }
 
-  /** Returns how many entries are pending. */
+  /** Ends entries taken by {@link #take} whose replay succeeded (or that are dropped). */
+  synchronized void settled(Collection<Entry> done) {
+    inFlight.removeAll(done);
+    recount();
+  }
+
+  /**
+   * Returns whether an invalidation of {@code key} in {@code namespace} (or a clear of the
+   * namespace) is pending or being replayed.
+   */
+  boolean covers(Namespace namespace, byte[] key) {
+    if (pending == 0) {
+      return false;
+    }
+    synchronized (this) {
+      Entry clear = new Entry(namespace, null);
+      Entry removal = new Entry(namespace, new Key(key));
+      return entries.contains(clear)
+          || inFlight.contains(clear)
+          || entries.contains(removal)
+          || inFlight.contains(removal);
+    }
+  }
+
+  /** Returns whether anything of {@code namespace} is pending or being replayed. */
+  boolean coversAny(Namespace namespace) {
+    if (pending == 0) {
+      return false;
+    }
+    synchronized (this) {
+      for (Entry e : entries) {
+        if (e.namespace().equals(namespace)) {
+          return true;
+        }
+      }
+      for (Entry e : inFlight) {
+        if (e.namespace().equals(namespace)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private void recount() {
+    pending = entries.size() + inFlight.size();
+  }
+
+  /** Returns how many entries wait for a replay. */
   synchronized int size() {
     return entries.size();
+  }
+
+  /** Returns how many entries wait for a replay or are being replayed. */
+  int pending() {
+    return pending;
   }
 
   /** Returns whether nothing is pending. */
@@ -137,10 +202,12 @@ final class InvalidationBacklog {
       return;
     }
     entries.add(entry);
+    recount();
   }
 
   private void addClearLocked(Namespace namespace) {
     entries.removeIf(e -> e.namespace().equals(namespace));
     entries.add(new Entry(namespace, null));
+    recount();
   }
 }

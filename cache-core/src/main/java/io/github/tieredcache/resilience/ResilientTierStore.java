@@ -14,12 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,6 +52,17 @@ import org.slf4j.LoggerFactory;
  * on Redis), replayed the same way. Conditional writes and promotions that fail are dropped: they
  * are optimisations, and the next load writes again.
  *
+ * <p><b>No lost notice.</b> A removal replayed late is followed by a message that drops the key
+ * from every instance's L0 (one that drops every key, for a clear or a large batch), since an
+ * instance may have refilled its L0 from the copy the removal was late to remove. A message that
+ * could not be published (but heartbeats) is kept too, in order, and published once the store is
+ * back (see {@link Notices} for its bound).
+ *
+ * <p><b>No copy served that a pending removal would remove.</b> While an invalidation of a key (or
+ * a clear of its cache) is waiting or being replayed, a read of the key is refused with a {@link
+ * PendingInvalidationException} without asking the store, so the cache loads instead of serving the
+ * copy the removal has yet to remove.
+ *
  * <p>Thread-safe. The breaker is exposed through {@link #circuitBreaker()} for metrics and health.
  */
 public final class ResilientTierStore implements TierStore {
@@ -64,6 +75,9 @@ public final class ResilientTierStore implements TierStore {
   private static final byte[] PROBE_KEY = {'p', 'r', 'o', 'b', 'e'};
   private static final int REPLAY_BATCH = 256;
 
+  /** Up to this many keys replayed at once are announced one by one; more, as "drop every key". */
+  private static final int ANNOUNCE_ONE_BY_ONE = 64;
+
   private final TierStore delegate;
   private final CircuitBreaker breaker;
   private final ResilientTierStoreOptions options;
@@ -72,7 +86,8 @@ public final class ResilientTierStore implements TierStore {
   private final AtomicBoolean replaying = new AtomicBoolean();
   private final AtomicBoolean replayScheduled = new AtomicBoolean();
   private final AtomicBoolean probing = new AtomicBoolean();
-  private final AtomicInteger replayingEntries = new AtomicInteger();
+  private final Notices notices;
+  private final String origin = "store-" + UUID.randomUUID();
   private volatile boolean closed;
 
   private ResilientTierStore(
@@ -81,6 +96,7 @@ public final class ResilientTierStore implements TierStore {
     this.breaker = Objects.requireNonNull(breaker, "circuitBreaker");
     this.options = Objects.requireNonNull(options, "options");
     this.backlog = new InvalidationBacklog(options.backlogCapacity());
+    this.notices = new Notices(options.backlogCapacity());
     this.retryLater =
         CompletableFuture.delayedExecutor(
             options.replayRetryInterval().toNanos(), TimeUnit.NANOSECONDS);
@@ -126,11 +142,11 @@ public final class ResilientTierStore implements TierStore {
   }
 
   /**
-   * Returns how many invalidations (keys, plus one per cache to clear) are not yet delivered:
-   * waiting in the backlog or being replayed.
+   * Returns how many invalidations (keys, plus one per cache to clear, plus messages) are not yet
+   * delivered: waiting in the backlog or being replayed.
    */
   public int pendingInvalidations() {
-    return backlog.size() + replayingEntries.get();
+    return backlog.pending() + notices.size();
   }
 
   /** Returns how many times a full backlog turned into a clear of a whole cache. */
@@ -140,12 +156,28 @@ public final class ResilientTierStore implements TierStore {
 
   @Override
   public CompletableFuture<Lookup> read(Namespace namespace, byte[] key) {
+    if (backlog.covers(namespace, key)) {
+      return pending(namespace);
+    }
     return call(() -> delegate.read(namespace, key));
   }
 
   @Override
   public CompletableFuture<List<Lookup>> readAll(Namespace namespace, List<byte[]> keys) {
+    if (backlog.coversAny(namespace)) {
+      for (byte[] key : keys) {
+        if (backlog.covers(namespace, key)) {
+          return pending(namespace);
+        }
+      }
+    }
     return call(() -> delegate.readAll(namespace, keys));
+  }
+
+  private static <T> CompletableFuture<T> pending(Namespace namespace) {
+    return CompletableFuture.failedFuture(
+        new PendingInvalidationException(
+            "an invalidation in cache '" + namespace.cacheName() + "' has yet to reach the store"));
   }
 
   @Override
@@ -214,7 +246,14 @@ public final class ResilientTierStore implements TierStore {
 
   @Override
   public CompletableFuture<Void> publish(Namespace namespace, Invalidation message) {
-    return call(() -> delegate.publish(namespace, message));
+    return call(() -> delegate.publish(namespace, message))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null && keep(error) && !message.isHeartbeat()) {
+                notices.add(namespace, message);
+                afterBacklogGrew();
+              }
+            });
   }
 
   /** Subscribes through the delegate directly: a subscription is long-lived and heals itself. */
@@ -318,7 +357,9 @@ public final class ResilientTierStore implements TierStore {
 
   /** Replays the backlog in batches while the breaker lets calls through; one replay at a time. */
   private void replay() {
-    if (closed || backlog.isEmpty() || !replaying.compareAndSet(false, true)) {
+    if (closed
+        || (backlog.isEmpty() && notices.isEmpty())
+        || !replaying.compareAndSet(false, true)) {
       return;
     }
     replayNextBatch();
@@ -331,6 +372,10 @@ public final class ResilientTierStore implements TierStore {
     }
     List<InvalidationBacklog.Entry> batch = backlog.take(REPLAY_BATCH);
     if (batch.isEmpty()) {
+      // Removals are done; the messages kept go after them, in order (a failed one is kept again).
+      for (Notices.Notice notice : notices.drain()) {
+        publish(notice.namespace(), notice.message());
+      }
       replaying.set(false);
       if (!backlog.isEmpty()) {
         replay(); // something was added after take() and before the flag was cleared
@@ -351,15 +396,18 @@ public final class ResilientTierStore implements TierStore {
 
   /**
    * Replays entries through the breaker: one {@code clear} per namespace to clear and one {@code
-   * removeAll} per namespace with removals. Entries whose call fails go back to the backlog.
+   * removeAll} per namespace with removals, each followed by the message that drops what it removed
+   * from every L0. Entries whose call fails go back to the backlog.
    */
   private CompletableFuture<Void> replayEntries(List<InvalidationBacklog.Entry> entries) {
-    replayingEntries.addAndGet(entries.size());
     Map<Namespace, List<InvalidationBacklog.Entry>> removals = new LinkedHashMap<>();
     List<CompletableFuture<Void>> calls = new ArrayList<>();
     for (InvalidationBacklog.Entry entry : entries) {
       if (entry.isClear()) {
-        calls.add(settle(List.of(entry), call(() -> delegate.clear(entry.namespace()))));
+        Namespace ns = entry.namespace();
+        calls.add(
+            settle(List.of(entry), call(() -> delegate.clear(ns)))
+                .thenRun(() -> publish(ns, Invalidation.ofAll(origin))));
       } else {
         removals.computeIfAbsent(entry.namespace(), n -> new ArrayList<>()).add(entry);
       }
@@ -370,23 +418,38 @@ public final class ResilientTierStore implements TierStore {
           for (InvalidationBacklog.Entry entry : group) {
             keys.add(Objects.requireNonNull(entry.key()).bytes());
           }
-          calls.add(settle(group, call(() -> delegate.removeAll(namespace, keys))));
+          calls.add(
+              settle(group, call(() -> delegate.removeAll(namespace, keys)))
+                  .thenRun(() -> announce(namespace, keys)));
         });
     return CompletableFuture.allOf(calls.toArray(CompletableFuture<?>[]::new));
   }
 
+  /** Tells every instance to drop keys whose removal was late: one by one, or all if many. */
+  private void announce(Namespace namespace, List<byte[]> keys) {
+    if (keys.size() > ANNOUNCE_ONE_BY_ONE) {
+      publish(namespace, Invalidation.ofAll(origin));
+      return;
+    }
+    for (byte[] key : keys) {
+      publish(namespace, Invalidation.ofKey(origin, key));
+    }
+  }
+
+  /** Settles a replay call: delivered entries end, failed ones go back; fails as the call did. */
   private CompletableFuture<Void> settle(
       List<InvalidationBacklog.Entry> entries, CompletableFuture<Void> call) {
     return call.whenComplete(
         (ok, error) -> {
           if (error == null) {
             log.debug("Replayed {} invalidations", entries.size());
+            backlog.settled(entries);
           } else if (keep(error)) {
             backlog.putBack(entries);
           } else {
             log.warn("Dropping {} invalidations the store refuses", entries.size(), unwrap(error));
+            backlog.settled(entries);
           }
-          replayingEntries.addAndGet(-entries.size()); // after putBack: never counted as delivered
         });
   }
 

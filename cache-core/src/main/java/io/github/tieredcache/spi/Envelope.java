@@ -10,15 +10,16 @@ import java.util.Objects;
 
 /**
  * The small header the cache writes in front of every stored copy, so a copy says itself which
- * format and codec wrote it and until when it is fresh and servable; a store need never be asked
- * for a TTL.
+ * format and codec wrote it, when it was written, and until when it is fresh and servable; a store
+ * need never be asked for a TTL.
  *
  * <pre>
  * byte 0       magic 0x7C
- * byte 1       format version (1)
+ * byte 1       format version (2; version 1 lacks written-at and is still read)
  * byte 2       flags: bit 0 = the cached value is "absent" (a cached null)
  * byte 3       n, the length of the codec id
- * n bytes      codec id, US-ASCII
+ * n bytes      codec id, US-ASCII (for the JSON codec it names the schema of the value's type)
+ * 8 bytes      written-at, epoch milliseconds (version 2 only)
  * 8 bytes      fresh-until, epoch milliseconds
  * 8 bytes      servable-until, epoch milliseconds
  * the rest     the codec's payload
@@ -29,18 +30,30 @@ import java.util.Objects;
  *
  * @param codecId the id of the value codec that wrote the payload
  * @param absent whether the copy records an absent value (its payload is empty)
+ * @param writtenAt the epoch millisecond the copy was written; 0 for a version 1 copy (unknown)
  * @param freshUntil the epoch millisecond the copy stops being fresh
  * @param servableUntil the epoch millisecond the copy stops being servable (at or after freshUntil)
  * @param payloadOffset where the payload starts in the parsed bytes
  */
 public record Envelope(
-    String codecId, boolean absent, long freshUntil, long servableUntil, int payloadOffset) {
+    String codecId,
+    boolean absent,
+    long writtenAt,
+    long freshUntil,
+    long servableUntil,
+    int payloadOffset) {
 
   /** The first byte of every envelope. */
   public static final byte MAGIC = 0x7C;
 
   /** The format version this library writes. */
-  public static final byte VERSION = 1;
+  public static final byte VERSION = 2;
+
+  /** The oldest format version this library reads. */
+  public static final byte OLDEST_READABLE_VERSION = 1;
+
+  /** The largest header: a codec id of 255 bytes and three instants. */
+  public static final int MAX_HEADER_BYTES = 4 + 255 + 24;
 
   private static final int FLAG_ABSENT = 1;
 
@@ -49,16 +62,30 @@ public record Envelope(
 
   /** Returns the bytes of a copy: the envelope followed by {@code payload}. */
   public static byte[] wrap(
-      String codecId, boolean absent, long freshUntil, long servableUntil, byte[] payload) {
+      String codecId,
+      boolean absent,
+      long writtenAt,
+      long freshUntil,
+      long servableUntil,
+      byte[] payload) {
     checkCodecId(codecId);
     byte[] id = codecId.getBytes(StandardCharsets.US_ASCII);
     if (servableUntil < freshUntil) {
       throw new IllegalArgumentException("servableUntil must not precede freshUntil");
     }
-    ByteBuffer buffer = ByteBuffer.allocate(4 + id.length + 16 + payload.length);
+    ByteBuffer buffer = ByteBuffer.allocate(4 + id.length + 24 + payload.length);
     buffer.put(MAGIC).put(VERSION).put((byte) (absent ? FLAG_ABSENT : 0)).put((byte) id.length);
-    buffer.put(id).putLong(freshUntil).putLong(servableUntil).put(payload);
+    buffer.put(id).putLong(writtenAt).putLong(freshUntil).putLong(servableUntil).put(payload);
     return buffer.array();
+  }
+
+  /**
+   * Returns the bytes of a copy whose write instant is unknown (recorded as 0, as a version 1 copy
+   * reads), for tests and tools that plant copies.
+   */
+  public static byte[] wrap(
+      String codecId, boolean absent, long freshUntil, long servableUntil, byte[] payload) {
+    return wrap(codecId, absent, 0, freshUntil, servableUntil, payload);
   }
 
   /**
@@ -71,23 +98,22 @@ public record Envelope(
     if (copy.length < 4 || copy[0] != MAGIC) {
       throw new IllegalArgumentException("not a tiered-cache copy (bad magic)");
     }
-    if (copy[1] != VERSION) {
+    if (copy[1] < OLDEST_READABLE_VERSION || copy[1] > VERSION) {
       throw new IllegalArgumentException("unknown envelope version " + copy[1]);
     }
     int idLength = copy[3] & 0xFF;
-    int payloadOffset = 4 + idLength + 16;
+    int payloadOffset = payloadOffset(copy);
     if (idLength == 0 || copy.length < payloadOffset) {
       throw new IllegalArgumentException("truncated envelope");
     }
     boolean absent = (copy[2] & FLAG_ABSENT) != 0;
     String codecId = new String(copy, 4, idLength, StandardCharsets.US_ASCII);
-    ByteBuffer times = ByteBuffer.wrap(copy, 4 + idLength, 16);
-    long freshUntil = times.getLong();
-    long servableUntil = times.getLong();
+    long freshUntil = freshUntil(copy);
+    long servableUntil = servableUntil(copy);
     if (servableUntil < freshUntil) {
       throw new IllegalArgumentException("envelope's servable-until precedes its fresh-until");
     }
-    return new Envelope(codecId, absent, freshUntil, servableUntil, payloadOffset);
+    return new Envelope(codecId, absent, writtenAt(copy), freshUntil, servableUntil, payloadOffset);
   }
 
   /** Returns the payload length of {@code copy}, which this envelope was parsed from. */
@@ -106,45 +132,65 @@ public record Envelope(
   }
 
   /**
-   * Returns whether {@code copy} starts with an envelope of this format version whose codec id is
-   * {@code codecId} (as {@link #codecIdBytes} gives it) and whose instants are in order. Reads in
-   * place; allocates nothing.
+   * Returns whether {@code copy} starts with an envelope of a version this library reads, of any
+   * codec, with its instants in order. Reads in place; allocates nothing.
    */
-  public static boolean isReadable(byte[] copy, byte[] codecId) {
-    int n = codecId.length;
-    if (copy.length < 4 + n + 16
+  public static boolean isWellFormed(byte[] copy) {
+    if (copy.length < 4
         || copy[0] != MAGIC
-        || copy[1] != VERSION
-        || (copy[3] & 0xFF) != n
-        || !Arrays.equals(copy, 4, 4 + n, codecId, 0, n)) {
+        || copy[1] < OLDEST_READABLE_VERSION
+        || copy[1] > VERSION
+        || (copy[3] & 0xFF) == 0
+        || copy.length < payloadOffset(copy)) {
       return false;
     }
     return servableUntil(copy) >= freshUntil(copy);
   }
 
-  /** Returns the fresh-until instant of a copy {@link #isReadable} accepted, epoch millis. */
+  /**
+   * Returns whether {@code copy} is {@linkplain #isWellFormed well formed} and its codec id is
+   * {@code codecId} (as {@link #codecIdBytes} gives it). Reads in place; allocates nothing.
+   */
+  public static boolean isReadable(byte[] copy, byte[] codecId) {
+    int n = codecId.length;
+    return isWellFormed(copy)
+        && (copy[3] & 0xFF) == n
+        && Arrays.equals(copy, 4, 4 + n, codecId, 0, n);
+  }
+
+  /** Returns the write instant of a well-formed copy, epoch millis; 0 for a version 1 copy. */
+  public static long writtenAt(byte[] copy) {
+    return copy[1] >= 2 ? (long) LONGS.get(copy, 4 + (copy[3] & 0xFF)) : 0;
+  }
+
+  /** Returns the fresh-until instant of a well-formed copy, epoch millis. */
   public static long freshUntil(byte[] copy) {
-    return (long) LONGS.get(copy, 4 + (copy[3] & 0xFF));
+    return (long) LONGS.get(copy, instants(copy));
   }
 
-  /** Returns the servable-until instant of a copy {@link #isReadable} accepted, epoch millis. */
+  /** Returns the servable-until instant of a well-formed copy, epoch millis. */
   public static long servableUntil(byte[] copy) {
-    return (long) LONGS.get(copy, 12 + (copy[3] & 0xFF));
+    return (long) LONGS.get(copy, instants(copy) + 8);
   }
 
-  /** Returns whether a copy {@link #isReadable} accepted records an absent value. */
+  /** Returns whether a well-formed copy records an absent value. */
   public static boolean isAbsent(byte[] copy) {
     return (copy[2] & FLAG_ABSENT) != 0;
   }
 
-  /** Returns where the payload of a copy {@link #isReadable} accepted starts. */
+  /** Returns where the payload of a well-formed copy starts. */
   public static int payloadOffset(byte[] copy) {
-    return 20 + (copy[3] & 0xFF);
+    return instants(copy) + 16;
+  }
+
+  /** Where fresh-until is: after the codec id, and after written-at from version 2 on. */
+  private static int instants(byte[] copy) {
+    return 4 + (copy[3] & 0xFF) + (copy[1] >= 2 ? 8 : 0);
   }
 
   /**
-   * Returns a new copy of {@code copy} (one {@link #isReadable} accepted) with other instants and
-   * the same codec id, flags and payload.
+   * Returns a new copy of {@code copy} (a well-formed one) with other fresh-until and
+   * servable-until instants and the same codec id, write instant, flags and payload.
    *
    * @throws IllegalArgumentException if servableUntil precedes freshUntil
    */
@@ -153,7 +199,7 @@ public record Envelope(
       throw new IllegalArgumentException("servableUntil must not precede freshUntil");
     }
     byte[] out = copy.clone();
-    int at = 4 + (copy[3] & 0xFF);
+    int at = instants(copy);
     LONGS.set(out, at, freshUntil);
     LONGS.set(out, at + 8, servableUntil);
     return out;

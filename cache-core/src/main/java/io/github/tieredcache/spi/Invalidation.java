@@ -7,40 +7,90 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message telling the other instances of a cache to drop a key (or every key) from their L0.
+ * A message between the instances of a cache: drop a key (or every key) from your L0, or, as a
+ * heartbeat, "I am here, and this is the last sequence number I sent".
  *
- * @param origin the id of the cache instance that sent it, so it can ignore its own messages
- * @param key the encoded key, or {@code null} for "every key of the cache"
+ * <p><b>Sequences.</b> Each cache instance numbers the key and all messages it sends 1, 2, 3, ...
+ * and puts its latest number in its heartbeats, so a receiver that sees a number jump knows it
+ * missed a message from that sender and cannot know which keys it named. {@link #UNSEQUENCED} (0)
+ * marks a message outside any sequence, such as one re-sent after a store came back.
+ *
+ * @param origin the id of the cache instance (or store) that sent it
+ * @param kind what the message asks
+ * @param sequence the sender's number for it, or {@link #UNSEQUENCED}
+ * @param key the encoded key for {@link Kind#KEY}, else {@code null}
  */
-public record Invalidation(String origin, byte @Nullable [] key) {
+public record Invalidation(String origin, Kind kind, long sequence, byte @Nullable [] key) {
 
-  private static final byte VERSION = 1;
+  /** The sequence of a message that belongs to none. */
+  public static final long UNSEQUENCED = 0;
+
+  /** What a message asks. */
+  public enum Kind {
+    /** Drop one key. */
+    KEY,
+    /** Drop every key of the cache. */
+    ALL,
+    /** Nothing to drop: the sender is alive and its latest sequence is this message's. */
+    HEARTBEAT
+  }
+
+  private static final byte VERSION_1 = 1;
+  private static final byte VERSION = 2;
 
   public Invalidation {
     Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(kind, "kind");
+    if ((kind == Kind.KEY) != (key != null)) {
+      throw new IllegalArgumentException("a key message has a key, and no other has one");
+    }
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must not be negative: " + sequence);
+    }
   }
 
-  /** Returns a message that drops one key. */
+  /** Returns a message, outside any sequence, that drops one key. */
   public static Invalidation ofKey(String origin, byte[] key) {
-    return new Invalidation(origin, Objects.requireNonNull(key, "key"));
+    return ofKey(origin, UNSEQUENCED, key);
   }
 
-  /** Returns a message that drops every key of the cache. */
+  /** Returns a message numbered {@code sequence} that drops one key. */
+  public static Invalidation ofKey(String origin, long sequence, byte[] key) {
+    return new Invalidation(origin, Kind.KEY, sequence, Objects.requireNonNull(key, "key"));
+  }
+
+  /** Returns a message, outside any sequence, that drops every key of the cache. */
   public static Invalidation ofAll(String origin) {
-    return new Invalidation(origin, null);
+    return ofAll(origin, UNSEQUENCED);
+  }
+
+  /** Returns a message numbered {@code sequence} that drops every key of the cache. */
+  public static Invalidation ofAll(String origin, long sequence) {
+    return new Invalidation(origin, Kind.ALL, sequence, null);
+  }
+
+  /** Returns a heartbeat carrying the sender's latest sequence. */
+  public static Invalidation heartbeat(String origin, long latestSequence) {
+    return new Invalidation(origin, Kind.HEARTBEAT, latestSequence, null);
   }
 
   /** Returns whether this message drops every key. */
   public boolean isAll() {
-    return key == null;
+    return kind == Kind.ALL;
+  }
+
+  /** Returns whether this message is a heartbeat. */
+  public boolean isHeartbeat() {
+    return kind == Kind.HEARTBEAT;
   }
 
   /** Encodes this message for a transport that carries bytes. */
   public byte[] encode() {
     byte[] o = origin.getBytes(StandardCharsets.UTF_8);
     int keyLength = key == null ? -1 : key.length;
-    ByteBuffer buffer = ByteBuffer.allocate(1 + 4 + o.length + 4 + Math.max(0, keyLength));
-    buffer.put(VERSION).putInt(o.length).put(o).putInt(keyLength);
+    ByteBuffer buffer = ByteBuffer.allocate(1 + 1 + 4 + o.length + 8 + 4 + Math.max(0, keyLength));
+    buffer.put(VERSION).put((byte) kind.ordinal()).putInt(o.length).put(o).putLong(sequence);
+    buffer.putInt(keyLength);
     if (key != null) {
       buffer.put(key);
     }
@@ -48,18 +98,29 @@ public record Invalidation(String origin, byte @Nullable [] key) {
   }
 
   /**
-   * Decodes a message written by {@link #encode()}.
+   * Decodes a message written by {@link #encode()}, or by the version-1 format of earlier releases
+   * (which had no kind and no sequence).
    *
    * @throws IllegalArgumentException if the bytes are not such a message
    */
   public static Invalidation decode(byte[] bytes) {
     try {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      if (buffer.get() != VERSION) {
+      byte version = buffer.get();
+      if (version != VERSION && version != VERSION_1) {
         throw new IllegalArgumentException("unknown invalidation message version");
+      }
+      Kind kind = null;
+      if (version == VERSION) {
+        int k = buffer.get();
+        if (k < 0 || k >= Kind.values().length) {
+          throw new IllegalArgumentException("unknown invalidation message kind " + k);
+        }
+        kind = Kind.values()[k];
       }
       byte[] o = new byte[checkedLength(buffer, buffer.getInt())];
       buffer.get(o);
+      long sequence = version == VERSION ? buffer.getLong() : UNSEQUENCED;
       int keyLength = buffer.getInt();
       byte[] k = null;
       if (keyLength != -1) {
@@ -69,7 +130,10 @@ public record Invalidation(String origin, byte @Nullable [] key) {
       if (buffer.hasRemaining()) {
         throw new IllegalArgumentException("trailing bytes in invalidation message");
       }
-      return new Invalidation(new String(o, StandardCharsets.UTF_8), k);
+      if (kind == null) {
+        kind = k == null ? Kind.ALL : Kind.KEY;
+      }
+      return new Invalidation(new String(o, StandardCharsets.UTF_8), kind, sequence, k);
     } catch (RuntimeException e) {
       if (e instanceof IllegalArgumentException) {
         throw e;
@@ -89,20 +153,24 @@ public record Invalidation(String origin, byte @Nullable [] key) {
   public boolean equals(Object o) {
     return o instanceof Invalidation other
         && origin.equals(other.origin)
+        && kind == other.kind
+        && sequence == other.sequence
         && Arrays.equals(key, other.key);
   }
 
   @Override
   public int hashCode() {
-    return 31 * origin.hashCode() + Arrays.hashCode(key);
+    return (31 * origin.hashCode() + kind.hashCode()) * 31 + Arrays.hashCode(key);
   }
 
   @Override
   public String toString() {
     return "Invalidation[origin="
         + origin
-        + ", key="
-        + (key == null ? "*" : key.length + " bytes")
+        + ", "
+        + kind
+        + (sequence == UNSEQUENCED ? "" : " #" + sequence)
+        + (key == null ? "" : ", key=" + key.length + " bytes")
         + "]";
   }
 }

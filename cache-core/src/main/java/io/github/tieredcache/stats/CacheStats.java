@@ -24,6 +24,11 @@ import java.util.Optional;
  *     hits and the loads they account for every request
  * @param writesRefused loaded values the store refused to write because the key was invalidated or
  *     put while they loaded: returned to their callers, cached nowhere
+ * @param messageGaps times a sender's message sequence jumped (messages were lost; the L0 was
+ *     cleared)
+ * @param distrustedEpisodes times this instance stopped trusting its L0 and remote copies after a
+ *     fault (freshness by invalidation)
+ * @param foreignCopies copies found written by another codec or schema: misses, left in place
  */
 public record CacheStats(
     String cacheName,
@@ -38,7 +43,10 @@ public record CacheStats(
     long remoteErrors,
     long oversized,
     long coalesced,
-    long writesRefused) {
+    long writesRefused,
+    long messageGaps,
+    long distrustedEpisodes,
+    long foreignCopies) {
 
   public CacheStats {
     tiers = List.copyOf(tiers);

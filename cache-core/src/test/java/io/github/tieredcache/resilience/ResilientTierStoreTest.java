@@ -16,6 +16,7 @@ import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spi.Write;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -117,6 +118,89 @@ class ResilientTierStoreTest {
     assertThat(flaky.memory.read(NS, b("a")).join().isHit()).isFalse();
     assertThat(flaky.memory.read(NS, b("b")).join().isHit()).isFalse();
     assertThat(store.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  /** Collects the messages published on {@link #NS} of the flaky store's memory. */
+  private List<Invalidation> listen() {
+    List<Invalidation> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    flaky.memory.subscribe(
+        NS,
+        new InvalidationListener() {
+          @Override
+          public void onInvalidation(Invalidation message) {
+            heard.add(message);
+          }
+
+          @Override
+          public void onSubscribed() {}
+        });
+    return heard;
+  }
+
+  @Test
+  void aReplayedRemovalIsFollowedByAMessageThatDropsTheKeyFromEveryL0() {
+    store = ResilientTierStore.wrap(flaky, FAST);
+    List<Invalidation> heard = listen();
+    flaky.memory.put(NS, write("a", "A")).join();
+    openTheBreaker();
+    assertThatThrownBy(() -> store.remove(NS, b("a")).join())
+        .isInstanceOf(CompletionException.class);
+
+    flaky.failing = false;
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                heard.stream()
+                    .anyMatch(
+                        m -> m.kind() == Invalidation.Kind.KEY && Arrays.equals(m.key(), b("a"))));
+    assertThat(flaky.memory.read(NS, b("a")).join().isHit())
+        .as("the removal landed before the message")
+        .isFalse();
+  }
+
+  @Test
+  void aMessageThatCouldNotBePublishedIsKeptAndPublishedOnceTheStoreIsBack() {
+    store = ResilientTierStore.wrap(flaky, FAST);
+    List<Invalidation> heard = listen();
+    openTheBreaker();
+    Invalidation message = Invalidation.ofKey("instance-1", 7, b("k"));
+    assertThatThrownBy(() -> store.publish(NS, message).join())
+        .isInstanceOf(CompletionException.class);
+    assertThatThrownBy(() -> store.publish(NS, Invalidation.heartbeat("instance-1", 7)).join())
+        .isInstanceOf(CompletionException.class);
+    assertThat(store.pendingInvalidations()).as("the heartbeat is not kept").isEqualTo(1);
+
+    flaky.failing = false;
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains(message));
+    assertThat(heard).noneMatch(Invalidation::isHeartbeat);
+    await().until(() -> store.pendingInvalidations() == 0);
+  }
+
+  @Test
+  void aReadOfAKeyWhoseRemovalIsPendingIsRefusedWithoutAskingTheStore() {
+    store =
+        ResilientTierStore.wrap(
+            flaky,
+            FAST.toBuilder().waitDurationInOpenState(LONG).replayRetryInterval(LONG).build());
+    flaky.memory.put(NS, write("a", "A")).join();
+    openTheBreaker();
+    assertThatThrownBy(() -> store.remove(NS, b("a")).join())
+        .isInstanceOf(CompletionException.class);
+    // Closing replays at once, while the store still fails: the removal goes back and waits.
+    store.circuitBreaker().transitionToClosedState();
+    await().until(() -> store.pendingInvalidations() == 1);
+    flaky.failing = false;
+    int before = flaky.calls.get();
+
+    assertThatThrownBy(() -> store.read(NS, b("a")).join())
+        .hasCauseInstanceOf(PendingInvalidationException.class);
+    assertThatThrownBy(() -> store.readAll(NS, List.of(b("z"), b("a"))).join())
+        .hasCauseInstanceOf(PendingInvalidationException.class);
+    assertThat(flaky.calls.get()).as("the store was not asked").isEqualTo(before);
+    assertThat(store.read(NS, b("other")).join().isHit()).as("other keys are read").isFalse();
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 class EnvelopeTest {
 
   private static final long FRESH_UNTIL = 1_748_779_200_000L;
+  private static final long WRITTEN_AT = 1_700_000_000_000L;
   private static final long SERVABLE_UNTIL = FRESH_UNTIL + 30_000;
   private static final byte[] PAYLOAD = "{\"id\":42}".getBytes(UTF_8);
 
@@ -22,34 +23,70 @@ class EnvelopeTest {
 
   @Test
   void wrapAndParseRoundTripEveryField() {
-    byte[] copy = Envelope.wrap("json", false, FRESH_UNTIL, SERVABLE_UNTIL, PAYLOAD);
+    byte[] copy = Envelope.wrap("json", false, WRITTEN_AT, FRESH_UNTIL, SERVABLE_UNTIL, PAYLOAD);
 
     Envelope envelope = Envelope.parse(copy);
 
     assertThat(envelope.codecId()).isEqualTo("json");
     assertThat(envelope.absent()).isFalse();
+    assertThat(envelope.writtenAt()).isEqualTo(WRITTEN_AT);
     assertThat(envelope.freshUntil()).isEqualTo(FRESH_UNTIL);
     assertThat(envelope.servableUntil()).isEqualTo(SERVABLE_UNTIL);
-    assertThat(envelope.payloadOffset()).isEqualTo(4 + "json".length() + 16);
+    assertThat(envelope.payloadOffset()).isEqualTo(4 + "json".length() + 24);
+    assertThat(Envelope.writtenAt(copy)).isEqualTo(WRITTEN_AT);
+    assertThat(Envelope.freshUntil(copy)).isEqualTo(FRESH_UNTIL);
+    assertThat(Envelope.servableUntil(copy)).isEqualTo(SERVABLE_UNTIL);
+    assertThat(Envelope.payloadOffset(copy)).isEqualTo(envelope.payloadOffset());
     assertThat(envelope.payloadLength(copy)).isEqualTo(PAYLOAD.length);
     assertThat(payloadOf(copy, envelope)).isEqualTo(PAYLOAD);
   }
 
   @Test
   void wrapWritesTheDocumentedLayout() {
-    byte[] copy = Envelope.wrap("utf8", true, FRESH_UNTIL, SERVABLE_UNTIL, new byte[0]);
+    byte[] copy = Envelope.wrap("utf8", true, WRITTEN_AT, FRESH_UNTIL, SERVABLE_UNTIL, new byte[0]);
 
     ByteBuffer buffer = ByteBuffer.wrap(copy);
     assertThat(buffer.get()).isEqualTo(Envelope.MAGIC).isEqualTo((byte) 0x7C);
-    assertThat(buffer.get()).isEqualTo(Envelope.VERSION).isEqualTo((byte) 1);
+    assertThat(buffer.get()).isEqualTo(Envelope.VERSION).isEqualTo((byte) 2);
     assertThat(buffer.get()).isEqualTo((byte) 1);
     assertThat(buffer.get()).isEqualTo((byte) 4);
     byte[] id = new byte[4];
     buffer.get(id);
     assertThat(new String(id, UTF_8)).isEqualTo("utf8");
+    assertThat(buffer.getLong()).isEqualTo(WRITTEN_AT);
     assertThat(buffer.getLong()).isEqualTo(FRESH_UNTIL);
     assertThat(buffer.getLong()).isEqualTo(SERVABLE_UNTIL);
     assertThat(buffer.hasRemaining()).isFalse();
+  }
+
+  @Test
+  void readsAVersionOneCopyWrittenByEarlierReleasesWithAnUnknownWriteInstant() {
+    ByteBuffer v1 = ByteBuffer.allocate(4 + 4 + 16 + PAYLOAD.length);
+    v1.put(Envelope.MAGIC).put((byte) 1).put((byte) 0).put((byte) 4).put("json".getBytes(UTF_8));
+    v1.putLong(FRESH_UNTIL).putLong(SERVABLE_UNTIL).put(PAYLOAD);
+    byte[] copy = v1.array();
+
+    Envelope envelope = Envelope.parse(copy);
+
+    assertThat(envelope.writtenAt()).isZero();
+    assertThat(envelope.freshUntil()).isEqualTo(FRESH_UNTIL);
+    assertThat(envelope.servableUntil()).isEqualTo(SERVABLE_UNTIL);
+    assertThat(payloadOf(copy, envelope)).isEqualTo(PAYLOAD);
+    assertThat(Envelope.isReadable(copy, Envelope.codecIdBytes("json"))).isTrue();
+    assertThat(Envelope.freshUntil(copy)).isEqualTo(FRESH_UNTIL);
+    assertThat(Envelope.payloadOffset(copy)).isEqualTo(envelope.payloadOffset());
+  }
+
+  @Test
+  void withInstantsKeepsTheWriteInstantCodecAndPayload() {
+    byte[] copy = Envelope.wrap("json", false, WRITTEN_AT, FRESH_UNTIL, SERVABLE_UNTIL, PAYLOAD);
+
+    Envelope moved = Envelope.parse(Envelope.withInstants(copy, 5, 6));
+
+    assertThat(moved.writtenAt()).isEqualTo(WRITTEN_AT);
+    assertThat(moved.freshUntil()).isEqualTo(5);
+    assertThat(moved.servableUntil()).isEqualTo(6);
+    assertThat(moved.codecId()).isEqualTo("json");
   }
 
   @Test
@@ -72,7 +109,7 @@ class EnvelopeTest {
     Envelope envelope = Envelope.parse(copy);
 
     assertThat(envelope.codecId()).isEqualTo(id);
-    assertThat(envelope.payloadOffset()).isEqualTo(4 + 255 + 16);
+    assertThat(envelope.payloadOffset()).isEqualTo(4 + 255 + 24);
     assertThat(payloadOf(copy, envelope)).isEqualTo(PAYLOAD);
   }
 
@@ -105,11 +142,11 @@ class EnvelopeTest {
   @Test
   void parseRefusesAnUnknownVersion() {
     byte[] copy = Envelope.wrap("json", false, FRESH_UNTIL, SERVABLE_UNTIL, PAYLOAD);
-    copy[1] = 2;
+    copy[1] = 3;
 
     assertThatIllegalArgumentException()
         .isThrownBy(() -> Envelope.parse(copy))
-        .withMessageContaining("version 2");
+        .withMessageContaining("version 3");
   }
 
   @Test
@@ -143,7 +180,7 @@ class EnvelopeTest {
   @Test
   void parseRefusesServableUntilBeforeFreshUntil() {
     byte[] copy = Envelope.wrap("json", false, FRESH_UNTIL, FRESH_UNTIL, PAYLOAD);
-    ByteBuffer.wrap(copy).putLong(4 + 4 + 8, FRESH_UNTIL - 1);
+    ByteBuffer.wrap(copy).putLong(4 + 4 + 16, FRESH_UNTIL - 1);
 
     assertThatIllegalArgumentException()
         .isThrownBy(() -> Envelope.parse(copy))

@@ -80,7 +80,7 @@ class InvalidationTest {
   @Test
   void decodeRefusesAnUnknownVersion() {
     byte[] bytes = Invalidation.ofAll(ORIGIN).encode();
-    bytes[0] = 2;
+    bytes[0] = 3;
 
     assertThatIllegalArgumentException()
         .isThrownBy(() -> Invalidation.decode(bytes))

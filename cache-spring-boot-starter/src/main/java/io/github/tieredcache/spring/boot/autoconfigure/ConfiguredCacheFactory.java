@@ -48,6 +48,7 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
         .tiers(spec.toTiers(storeName -> stores.get(storeName).store()))
         .promotion(promotion(spec))
         .ttlJitter(spec.ttlJitter())
+        .freshness(spec.freshness())
         .valueCodec(valueCodec(spec));
     if (spec.defaultTier() != null) {
       builder.defaultTier(spec.defaultTier());

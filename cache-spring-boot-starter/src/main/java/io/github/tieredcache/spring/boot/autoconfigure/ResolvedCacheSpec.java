@@ -1,9 +1,11 @@
 package io.github.tieredcache.spring.boot.autoconfigure;
 
+import io.github.tieredcache.Freshness;
 import io.github.tieredcache.Tier;
 import io.github.tieredcache.TieredCacheBuilder;
 import io.github.tieredcache.Tiers;
 import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.CacheSpec;
+import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.FreshnessMode;
 import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.PromotionPolicy;
 import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.TierSpec;
 import io.github.tieredcache.spring.boot.store.TierStores;
@@ -28,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param promotionTo the tier promoted into ({@code null}: the first)
  * @param absentTtl how long a loaded null is remembered as absent, or {@code null}
  * @param ttlJitter the TTL jitter
+ * @param freshness the freshness mode, with its bound
  * @param valueType the declared value type, or {@code null}
  * @param keyPrefix text in front of every key
  * @param allowNullValues whether nulls are cached
@@ -46,6 +49,7 @@ public record ResolvedCacheSpec(
     @Nullable String promotionTo,
     @Nullable Duration absentTtl,
     double ttlJitter,
+    Freshness freshness,
     @Nullable Class<?> valueType,
     String keyPrefix,
     boolean allowNullValues,
@@ -83,9 +87,19 @@ public record ResolvedCacheSpec(
   static ResolvedCacheSpec of(CacheSpec defaults, @Nullable CacheSpec own) {
     CacheSpec cache = own == null ? new CacheSpec() : own;
     List<TierSpec> tierSpecs = pick(cache.getTiers(), defaults.getTiers());
+    Freshness freshness =
+        or(pick(cache.getFreshness(), defaults.getFreshness()), FreshnessMode.TTL)
+                == FreshnessMode.INVALIDATION
+            ? Freshness.byInvalidation(
+                or(
+                    pick(cache.getMaxStaleness(), defaults.getMaxStaleness()),
+                    Freshness.DEFAULT_MAX_STALENESS))
+            : Freshness.byTtl();
+    Tiers defaultTiers =
+        freshness.isByInvalidation() ? Tiers.forInvalidation() : Tiers.hotWarmCold();
     List<ResolvedTier> tiers =
         tierSpecs == null
-            ? Tiers.hotWarmCold().asList().stream()
+            ? defaultTiers.asList().stream()
                 .map(t -> new ResolvedTier(t.name(), t.ttl(), t.maxAge(), t.staleWindow(), null))
                 .toList()
             : tierSpecs.stream()
@@ -123,6 +137,7 @@ public record ResolvedCacheSpec(
         or(
             pick(cache.getTtlJitter(), defaults.getTtlJitter()),
             TieredCacheBuilder.DEFAULT_TTL_JITTER),
+        freshness,
         pick(cache.getValueType(), defaults.getValueType()),
         or(pick(cache.getKeyPrefix(), defaults.getKeyPrefix()), ""),
         or(pick(cache.getAllowNullValues(), defaults.getAllowNullValues()), true),

@@ -156,6 +156,19 @@ public class TieredCacheProperties implements Validator {
     private @Nullable Double ttlJitter;
 
     /**
+     * How the cache keeps what it serves fresh: ttl (a tier's TTL bounds staleness) or invalidation
+     * (every change calls put or evict; TTLs bound residency, and max-staleness bounds staleness
+     * through faults). Default: ttl.
+     */
+    private @Nullable FreshnessMode freshness;
+
+    /**
+     * With freshness invalidation, how stale a read may be after a put or evict returned, through
+     * store faults that heal. Default: 5s.
+     */
+    private @Nullable Duration maxStaleness;
+
+    /**
      * The class of the cache's values, written as JSON for exactly that class. Default: none, so
      * each copy records its value's class, which must be in allowed-packages.
      */
@@ -208,6 +221,22 @@ public class TieredCacheProperties implements Validator {
 
     public void setAbsentTtl(@Nullable Duration absentTtl) {
       this.absentTtl = absentTtl;
+    }
+
+    public @Nullable FreshnessMode getFreshness() {
+      return freshness;
+    }
+
+    public void setFreshness(@Nullable FreshnessMode freshness) {
+      this.freshness = freshness;
+    }
+
+    public @Nullable Duration getMaxStaleness() {
+      return maxStaleness;
+    }
+
+    public void setMaxStaleness(@Nullable Duration maxStaleness) {
+      this.maxStaleness = maxStaleness;
     }
 
     public @Nullable Double getTtlJitter() {
@@ -348,6 +377,14 @@ public class TieredCacheProperties implements Validator {
     public void setStore(@Nullable String store) {
       this.store = store;
     }
+  }
+
+  /** The freshness modes a property can name. */
+  public enum FreshnessMode {
+    /** A tier's TTL bounds how stale a copy may be. */
+    TTL,
+    /** put and evict keep copies fresh; TTLs bound residency; max-staleness bounds staleness. */
+    INVALIDATION
   }
 
   /** The promotion policies a property can name. */

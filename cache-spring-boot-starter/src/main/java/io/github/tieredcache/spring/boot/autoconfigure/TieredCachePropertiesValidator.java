@@ -93,6 +93,10 @@ final class TieredCachePropertiesValidator {
     positiveCount(
         path + ".promotion.hits",
         spec.getPromotion().getHits() == null ? null : spec.getPromotion().getHits().longValue());
+    Duration maxStaleness = spec.getMaxStaleness();
+    if (maxStaleness != null && maxStaleness.compareTo(Duration.ofMillis(100)) < 0) {
+      reject(path + ".max-staleness", "must be at least 100ms, but is " + maxStaleness);
+    }
     Double jitter = spec.getTtlJitter();
     if (jitter != null && !(jitter >= 0.0 && jitter <= 0.5)) {
       reject(path + ".ttl-jitter", "must be between 0 and 0.5, but is " + jitter);
