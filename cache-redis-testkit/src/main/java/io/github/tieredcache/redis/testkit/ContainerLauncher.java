@@ -122,6 +122,17 @@ final class ContainerLauncher implements NodeLauncher {
     }
 
     @Override
+    public void suspend() {
+      // docker pause freezes every process of the container (cgroup freezer), like SIGSTOP.
+      container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+    }
+
+    @Override
+    public void resume() {
+      container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+    }
+
+    @Override
     public boolean awaitExit(Duration timeout) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (isRunning()) {

@@ -1,5 +1,6 @@
 package io.github.tieredcache.redis.testkit;
 
+import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.Range;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
@@ -325,6 +326,81 @@ public final class LocalRedisCluster implements AutoCloseable {
         .map(Map.Entry::getKey)
         .min(Comparator.comparingInt(RedisNode::index))
         .orElse(null);
+  }
+
+  /**
+   * Disconnects the pub/sub clients of every running node: messages published until each
+   * resubscribes are lost to it. Returns how many were disconnected.
+   */
+  public long killPubSubClients() {
+    long killed = 0;
+    for (RedisNode node : nodes) {
+      if (node.isAlive()) {
+        killed += node.killPubSubClients();
+      }
+    }
+    return killed;
+  }
+
+  /**
+   * Takes a whole shard down: kills {@code primary} and its replicas (SIGKILL), so the shard's
+   * slots are unserved ({@code CLUSTERDOWN}) and its data is gone; returns the nodes killed, for
+   * {@link RedisNode#restart()}.
+   */
+  public List<RedisNode> killShard(RedisNode primary) {
+    List<RedisNode> shard = new ArrayList<>();
+    shard.add(primary);
+    for (RedisNode node : nodes) {
+      if (layout.primaryOf().get(node) == primary) {
+        shard.add(node);
+      }
+    }
+    shard.forEach(RedisNode::kill);
+    return shard;
+  }
+
+  /**
+   * Moves {@code count} slots of {@code from} to {@code to}, both primaries, with their keys, the
+   * way {@code redis-cli --cluster reshard} does (IMPORTING / MIGRATING, {@code MIGRATE} of every
+   * key, then the new owner announced to every primary), one slot after another, so clients under
+   * traffic see {@code ASK} and {@code MOVED} redirections. Returns the slots moved.
+   */
+  public synchronized List<Integer> migrateSlots(RedisNode from, RedisNode to, int count) {
+    checkOpen();
+    requireOwn(from);
+    requireOwn(to);
+    int[] owners = layout.slotOwnerPorts();
+    List<Integer> moved = new ArrayList<>();
+    for (int slot = 0; slot < owners.length && moved.size() < count; slot++) {
+      if (owners[slot] != from.port()) {
+        continue;
+      }
+      int s = slot;
+      to.server().call(c -> c.clusterSetSlotImporting(s, from.nodeId()));
+      from.server().call(c -> c.clusterSetSlotMigrating(s, to.nodeId()));
+      while (true) {
+        List<String> keys = from.server().call(c -> c.clusterGetKeysInSlot(s, 100));
+        if (keys.isEmpty()) {
+          break;
+        }
+        from.server()
+            .call(
+                c ->
+                    c.migrate(
+                        to.host(),
+                        to.port(),
+                        0,
+                        5_000,
+                        MigrateArgs.Builder.<String>keys(keys).replace()));
+      }
+      for (RedisNode node : primaries()) {
+        if (node.isAlive()) {
+          node.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
+        }
+      }
+      moved.add(slot);
+    }
+    return moved;
   }
 
   /**

@@ -176,6 +176,23 @@ final class ManagedServer {
     }
   }
 
+  /** Freezes the server's process (SIGSTOP); see {@link RedisNode#suspend()}. */
+  void suspend() {
+    NodeProcess p = process;
+    if (p == null || !p.isRunning()) {
+      throw new LocalRedisException("redis-server on port " + port + " does not run");
+    }
+    p.suspend();
+  }
+
+  /** Lets a frozen server run again (SIGCONT). */
+  void resume() {
+    NodeProcess p = process;
+    if (p != null && p.isRunning()) {
+      p.resume();
+    }
+  }
+
   /**
    * Kills the server for good and gives its ports back; the directory is left to the owner. Not
    * synchronized: the JVM's exit hook calls it while another thread may be waiting for the server

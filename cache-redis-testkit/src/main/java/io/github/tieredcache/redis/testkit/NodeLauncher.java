@@ -43,5 +43,11 @@ interface NodeLauncher {
 
     /** Waits up to {@code timeout} for the process to exit; returns whether it has. */
     boolean awaitExit(Duration timeout);
+
+    /** Freezes the process (SIGSTOP): it holds its sockets and answers nothing. */
+    void suspend();
+
+    /** Lets a frozen process run again (SIGCONT). */
+    void resume();
   }
 }

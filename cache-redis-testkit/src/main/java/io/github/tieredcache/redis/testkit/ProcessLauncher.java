@@ -90,6 +90,33 @@ final class ProcessLauncher implements NodeLauncher {
     }
 
     @Override
+    public void suspend() {
+      signal("STOP");
+    }
+
+    @Override
+    public void resume() {
+      signal("CONT");
+    }
+
+    private void signal(String name) {
+      try {
+        Process kill =
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new LocalRedisException("kill -" + name + " " + process.pid() + " failed");
+        }
+      } catch (IOException e) {
+        throw new LocalRedisException("cannot run kill -" + name, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LocalRedisException("interrupted while sending SIG" + name, e);
+      }
+    }
+
+    @Override
     public String toString() {
       return "pid " + process.pid();
     }

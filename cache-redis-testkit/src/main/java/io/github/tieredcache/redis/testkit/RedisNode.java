@@ -1,7 +1,10 @@
 package io.github.tieredcache.redis.testkit;
 
+import io.lettuce.core.KillArgs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One node of a {@link LocalRedisCluster}: its address, and fault injection on its process.
@@ -98,6 +101,55 @@ public final class RedisNode {
   public void pause(Duration duration) {
     long millis = Math.max(1, duration.toMillis());
     server.call(c -> c.clientPause(millis));
+  }
+
+  /**
+   * Freezes the node's process (SIGSTOP, or {@code docker pause}): it keeps its sockets open and
+   * answers nothing, as a node in a long GC pause or a stalled VM does. Clients' commands wait in
+   * its socket buffers and run when it resumes. A node frozen longer than the cluster's node
+   * timeout is replaced by its replica only after it resumes (see REDIS-NOTES).
+   */
+  public synchronized void suspend() {
+    server.suspend();
+  }
+
+  /** Lets a frozen node run again (SIGCONT, or {@code docker unpause}). */
+  public synchronized void resume() {
+    server.resume();
+  }
+
+  /**
+   * Freezes the node for {@code duration} and returns at once; a delayed task resumes it. See
+   * {@link #suspend()}.
+   */
+  public void suspendFor(Duration duration) {
+    suspend();
+    CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(this::resume);
+  }
+
+  /**
+   * Makes this replica take over from its primary in a coordinated way ({@code CLUSTER FAILOVER}),
+   * as an operator does for maintenance; the roles swap in about 0.1 s, with no unavailability.
+   */
+  public void failover() {
+    server.call(c -> c.clusterFailover(false));
+  }
+
+  /**
+   * Disconnects every pub/sub client of this node ({@code CLIENT KILL TYPE pubsub}): messages
+   * published until they resubscribe are lost to them.
+   */
+  public long killPubSubClients() {
+    return server.call(c -> c.clientKill(KillArgs.Builder.typePubsub()));
+  }
+
+  /**
+   * Saves and reloads the node's data set ({@code DEBUG RELOAD}): for the time it takes the node
+   * answers nothing, then briefly {@code LOADING}. Returns once the reload is done.
+   */
+  public void debugReload() {
+    server.call(c -> c.debugReload());
   }
 
   ManagedServer server() {
