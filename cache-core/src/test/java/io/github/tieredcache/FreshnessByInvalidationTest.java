@@ -103,6 +103,49 @@ class FreshnessByInvalidationTest {
   }
 
   @Test
+  void aPutWhileDistrustingLivesInTheL0AtMostTheBound() {
+    store.failing = true;
+    read("p2"); // a remote call fails: distrusting
+
+    cache.put("p1", post("p1")); // its remote write fails too; the caller does not see it
+    assertThat(cache.getIfPresent("p1")).as("in this instance's L0").isNotNull();
+    ticker.advance(BOUND.plusMillis(1));
+    assertThat(cache.getIfPresent("p1"))
+        .as("a message it sent may be lost: its L0 copy ends with the bound")
+        .isNull();
+  }
+
+  @Test
+  void aRemoteCopyWrittenBeforeTrustReturnedIsLoadedAgainNotServed() {
+    cache.put("p1", post("p1")); // its copy predates the fault
+    store.failing = true;
+    read("p2");
+    store.failing = false;
+    ticker.advance(BOUND.multipliedBy(2));
+    await("trusted again: a copy written now serves from the remote tiers")
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              cache.local().invalidate("p9");
+              read("p9");
+              int now = loads.get();
+              cache.local().invalidate("p9");
+              read("p9");
+              assertThat(loads.get()).isEqualTo(now);
+            });
+
+    int before = loads.get();
+    cache.local().invalidate("p1");
+    read("p1");
+    assertThat(loads.get())
+        .as("a removal of p1 may still be waiting in a writer's backlog: loaded, not served")
+        .isEqualTo(before + 1);
+    cache.local().invalidate("p1");
+    read("p1");
+    assertThat(loads.get()).as("the load's write-back serves from then on").isEqualTo(before + 1);
+  }
+
+  @Test
   void byTtlAFailedCallChangesNothingButTheFailure() {
     TieredCache<String, Post> byTtl =
         TieredCache.<String, Post>builder()

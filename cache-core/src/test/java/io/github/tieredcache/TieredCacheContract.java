@@ -659,6 +659,37 @@ public abstract class TieredCacheContract {
   }
 
   @Test
+  void putAndInvalidateMessagesAreNumberedInOneSequenceSoALostOneIsNoticed() throws Exception {
+    TieredCache<String, Post> cache = build(posts());
+    List<Invalidation> heard = new CopyOnWriteArrayList<>();
+    CountDownLatch subscribed = new CountDownLatch(1);
+    try (AutoCloseable s =
+        store.subscribe(
+            namespace(),
+            new io.github.tieredcache.spi.InvalidationListener() {
+              @Override
+              public void onInvalidation(Invalidation message) {
+                if (!message.isHeartbeat()) {
+                  heard.add(message);
+                }
+              }
+
+              @Override
+              public void onSubscribed() {
+                subscribed.countDown();
+              }
+            })) {
+      assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
+      api.put(cache, "p1", postAged("p1", Duration.ofMinutes(5)));
+      api.invalidate(cache, "p1");
+      api.put(cache, "p2", postAged("p2", Duration.ofMinutes(5)));
+
+      await().until(() -> heard.size() == 3);
+      assertThat(heard).extracting(Invalidation::sequence).containsExactly(1L, 2L, 3L);
+    }
+  }
+
+  @Test
   void aHeartbeatAheadOfTheLastMessageHeardClearsTheL0() {
     TieredCache<String, Post> cache = build(posts());
     Namespace ns = namespace();

@@ -100,8 +100,8 @@ final class Coherence<K, V> implements InvalidationListener {
               }
               invalidateLocally(key);
               long untilFresh = TimeUnit.MILLISECONDS.toNanos(placed.freshUntil() - clock.millis());
-              l0.fill(key, value, untilFresh, l0.stripe(key));
-              publish(Invalidation.ofKey(instanceId, encoded));
+              l0.fill(key, value, trust.clip(untilFresh), l0.stripe(key));
+              publish(Invalidation.ofKey(instanceId, sequence.incrementAndGet(), encoded));
             });
   }
 

@@ -167,6 +167,14 @@ final class Copies<K, V> {
 
   /** Chooses the copy that serves among those {@code read} found, at {@code now}; see above. */
   Choice choose(RemoteTiers.Read read, long now) {
+    return choose(read, now, Long.MIN_VALUE);
+  }
+
+  /**
+   * Chooses as {@link #choose(RemoteTiers.Read, long)} does, among the copies written at or after
+   * {@code writtenSince} (epoch millis) only; older ones are misses, to be overwritten by the load.
+   */
+  Choice choose(RemoteTiers.Read read, long now, long writtenSince) {
     int stale = -1;
     boolean keepForeign = false;
     for (int tier = 0; tier < read.tierCount(); tier++) {
@@ -191,6 +199,9 @@ final class Copies<K, V> {
       }
       if (now >= Envelope.servableUntil(copy)) {
         continue; // dead: the store has not dropped it yet
+      }
+      if (Envelope.writtenAt(copy) < writtenSince) {
+        continue; // written before this instance last trusted the store: maybe left stale
       }
       if (now < Envelope.freshUntil(copy)) {
         return decode(tier, copy, /* stale= */ false);

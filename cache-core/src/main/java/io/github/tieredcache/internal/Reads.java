@@ -90,7 +90,9 @@ final class Reads<K, V> {
 
   /** Chooses the copy that serves, or none while this instance does not trust remote copies. */
   private Copies.Choice choose(RemoteTiers.Read read, long now) {
-    return trust.trustsRemote() ? copies.choose(read, now) : Copies.Miss.MISS;
+    return trust.trustsRemote()
+        ? copies.choose(read, now, trust.copiesWrittenSince())
+        : Copies.Miss.MISS;
   }
 
   // -------------------------------------------------------------------------------- single

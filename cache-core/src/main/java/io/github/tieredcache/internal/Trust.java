@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * again once it has been healthy for the whole bound: no failed call and its own heartbeat heard
  * throughout; leaving clears the L0 once more. The bound leaves writers the time to replay what
  * they could not deliver (see {@code ResilientTierStore}) before remote copies are served again.
+ * Even so, a writer's replay can come later than that (its own breaker and client recover on their
+ * own time), so a copy written before this instance trusts again is never served by it: it is
+ * reloaded, and the load's write-back replaces it. One load per key and fault is the price.
  *
  * <p><b>What it guarantees.</b> A copy a missed invalidation left stale is never served after the
  * reader notices the fault; the reader notices a failed call at once and a dead subscription within
@@ -48,6 +51,7 @@ final class Trust {
   private volatile long untrustingSince = TRUSTING;
   private volatile long lastFailure = Long.MIN_VALUE / 2;
   private volatile long lastOwnHeartbeat;
+  private volatile long trustedSince = Long.MIN_VALUE;
 
   Trust(String cacheName, Freshness freshness, Clock clock, StatsRecorder stats) {
     this.cacheName = cacheName;
@@ -67,6 +71,14 @@ final class Trust {
   /** Returns whether remote copies may be served now. */
   boolean trustsRemote() {
     return untrustingSince == TRUSTING;
+  }
+
+  /**
+   * Returns the instant (epoch millis) before which a remote copy is not served: when this instance
+   * last began trusting again after a fault; {@link Long#MIN_VALUE} if it never lost trust.
+   */
+  long copiesWrittenSince() {
+    return trustedSince;
   }
 
   /** Returns the longest an L0 entry filled now may live, given its own lifetime. */
@@ -104,6 +116,7 @@ final class Trust {
         enter(now, "its own heartbeat did not come back");
       }
     } else if (heard && now - lastFailure >= boundMillis && now - since >= boundMillis) {
+      trustedSince = now;
       untrustingSince = TRUSTING;
       clear.run();
       log.info(

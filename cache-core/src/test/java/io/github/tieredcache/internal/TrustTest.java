@@ -67,6 +67,26 @@ class TrustTest {
   }
 
   @Test
+  void copiesWrittenBeforeTrustReturnedAreNeverServedAgain() {
+    assertThat(trust.copiesWrittenSince())
+        .as("never distrusted: every copy")
+        .isEqualTo(Long.MIN_VALUE);
+
+    trust.onRemoteFailure();
+    time.advance(BOUND);
+    heartbeatRoundTrip();
+    assertThat(trust.trustsRemote()).isTrue();
+    long regained = time.clock().millis();
+
+    assertThat(trust.copiesWrittenSince()).isEqualTo(regained);
+    time.advance(Duration.ofHours(1));
+    heartbeatRoundTrip();
+    assertThat(trust.copiesWrittenSince())
+        .as("a writer's removal may be replayed later than the bound: older copies stay refused")
+        .isEqualTo(regained);
+  }
+
+  @Test
   void anOwnHeartbeatNotHeardForHalfTheBoundStopsTrust() {
     heartbeatRoundTrip();
     time.advance(BOUND.dividedBy(2));
