@@ -204,4 +204,10 @@ final class Coherence<K, V> implements InvalidationListener {
     trust.onOwnHeartbeat(); // the subscription is confirmed
     clearLocally();
   }
+
+  /** The store may have lost acknowledged removals (a failover): trust nothing read before. */
+  @Override
+  public void onStoreFault(String what) {
+    trust.onFault("the store reports that " + what);
+  }
 }

@@ -16,16 +16,18 @@ import org.slf4j.LoggerFactory;
  * message named, nor which remote copies a failed removal left behind.
  *
  * <p><b>The rule.</b> This instance becomes <em>untrusting</em> from the first remote call of its
- * own that fails (a shard down, a timeout, an open breaker) and whenever it has not heard its own
- * heartbeat for half the bound (its subscription may be dead while its calls succeed). Entering
- * clears the L0. While untrusting, no remote copy is served (a read that misses the L0 goes to the
- * loader and writes its value back as usual), and an L0 entry lives at most the bound. It trusts
- * again once it has been healthy for the whole bound: no failed call and its own heartbeat heard
- * throughout; leaving clears the L0 once more. The bound leaves writers the time to replay what
- * they could not deliver (see {@code ResilientTierStore}) before remote copies are served again.
- * Even so, a writer's replay can come later than that (its own breaker and client recover on their
- * own time), so a copy written before this instance trusts again is never served by it: it is
- * reloaded, and the load's write-back replaces it. One load per key and fault is the price.
+ * own that fails (a shard down, a timeout, an open breaker), when the store reports a fault that
+ * may have lost acknowledged writes (a failover seen in the cluster's topology), and whenever it
+ * has not heard its own heartbeat for half the bound (its subscription may be dead while its calls
+ * succeed). Entering clears the L0. While untrusting, no remote copy is served (a read that misses
+ * the L0 goes to the loader and writes its value back as usual), and an L0 entry lives at most the
+ * bound. It trusts again once it has been healthy for the whole bound: no failed call and its own
+ * heartbeat heard throughout; leaving clears the L0 once more. The bound leaves writers the time to
+ * replay what they could not deliver (see {@code ResilientTierStore}) before remote copies are
+ * served again. Even so, a writer's replay can come later than that (its own breaker and client
+ * recover on their own time), so a copy written before this instance trusts again is never served
+ * by it: it is reloaded, and the load's write-back replaces it. One load per key and fault is the
+ * price.
  *
  * <p><b>What it guarantees.</b> A copy a missed invalidation left stale is never served after the
  * reader notices the fault; the reader notices a failed call at once and a dead subscription within
@@ -88,13 +90,21 @@ final class Trust {
 
   /** A remote call of this instance failed. */
   void onRemoteFailure() {
+    onFault("a remote call failed");
+  }
+
+  /**
+   * The store reported a fault that may have lost acknowledged writes (a failover); {@code what}
+   * says which. Handled as a failed call: it may have lost a removal a reader cannot know of.
+   */
+  void onFault(String what) {
     if (!enabled) {
       return;
     }
     long now = clock.millis();
     lastFailure = now;
     if (untrustingSince == TRUSTING) {
-      enter(now, "a remote call failed");
+      enter(now, what);
     }
   }
 

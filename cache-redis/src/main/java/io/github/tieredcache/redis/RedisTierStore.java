@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -141,14 +142,20 @@ public final class RedisTierStore implements TierStore {
       Supplier<? extends CompletionStage<? extends StatefulRedisPubSubConnection<byte[], byte[]>>>
           connectPubSub,
       ScheduledExecutorService scheduler,
+      Function<Consumer<String>, Runnable> watchFailovers,
       Runnable release) {
     this.options = options;
-    this.release = release;
     this.deadlineMillis =
         options.commandTimeout().toMillis() + options.clockSkewAllowance().toMillis();
     long retry = options.maxReconnectDelay().toNanos();
     this.data = new LazyConnection<>(connectData, d -> d.connection().closeAsync(), retry);
     this.subscriptions = new Subscriptions(connectPubSub, scheduler, retry);
+    Runnable stopWatching = watchFailovers.apply(this::failedOver);
+    this.release =
+        () -> {
+          stopWatching.run();
+          release.run();
+        };
     long every = options.epochRefreshInterval().toNanos();
     this.epochRefresher =
         scheduler.scheduleWithFixedDelay(this::refreshEpochs, every, every, TimeUnit.NANOSECONDS);
@@ -476,6 +483,16 @@ public final class RedisTierStore implements TierStore {
     subscriptions.close();
     data.close();
     release.run();
+  }
+
+  /** The cluster promoted a replica: the subscribers may have lost acknowledged removals. */
+  private void failedOver(String what) {
+    if (closed) {
+      return;
+    }
+    log.info(
+        "Redis Cluster failover seen: {}; subscribed caches stop trusting earlier copies", what);
+    subscriptions.storeFault(what);
   }
 
   // ---------------------------------------------------------------- epochs
@@ -877,6 +894,7 @@ public final class RedisTierStore implements TierStore {
                   .thenApply(c -> new Data(c, c.async())),
           () -> client.refreshPartitionsAsync().thenCompose(v -> client.connectPubSubAsync(CODEC)),
           client.getResources().eventExecutorGroup(),
+          sink -> FailoverWatch.start(client, sink),
           release);
     }
 
@@ -891,6 +909,7 @@ public final class RedisTierStore implements TierStore {
                   .thenApply(c -> new Data(c, c.async())),
           () -> client.connectPubSubAsync(CODEC, uri).toCompletableFuture(),
           client.getResources().eventExecutorGroup(),
+          sink -> () -> {},
           release);
     }
 

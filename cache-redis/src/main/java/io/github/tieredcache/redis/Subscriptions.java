@@ -201,6 +201,19 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
         });
   }
 
+  /** Tells every listener of every channel that the store saw {@code what}. */
+  void storeFault(String what) {
+    for (Channel ch : channels.values()) {
+      ch.deliver(
+          /* refreshEpochFirst= */ false,
+          () -> {
+            for (Listener l : ch.listeners) {
+              l.storeFault(what);
+            }
+          });
+    }
+  }
+
   /**
    * Returns whether {@code channel} is subscribed on the server and every listener of it has been
    * told so ({@link InvalidationListener#onSubscribed()} returned); for tests.
@@ -287,6 +300,17 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
         log.warn("Invalidation listener {} failed in onSubscribed", listener, e);
       }
       ready = true;
+    }
+
+    void storeFault(String what) {
+      if (closed) {
+        return;
+      }
+      try {
+        listener.onStoreFault(what);
+      } catch (RuntimeException e) {
+        log.warn("Invalidation listener {} failed on a store fault", listener, e);
+      }
     }
 
     void invalidated(Invalidation message) {
