@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -148,8 +149,12 @@ public final class RedisTierStore implements TierStore {
     this.deadlineMillis =
         options.commandTimeout().toMillis() + options.clockSkewAllowance().toMillis();
     long retry = options.maxReconnectDelay().toNanos();
-    this.data = new LazyConnection<>(connectData, d -> d.connection().closeAsync(), retry);
-    this.subscriptions = new Subscriptions(connectPubSub, scheduler, retry);
+    @Nullable String user = options.username();
+    this.data =
+        new LazyConnection<>(
+            () -> explained(connectData.get(), user), d -> d.connection().closeAsync(), retry);
+    this.subscriptions =
+        new Subscriptions(() -> explained(connectPubSub.get(), user), scheduler, retry);
     Runnable stopWatching = watchFailovers.apply(this::failedOver);
     this.release =
         () -> {
@@ -163,7 +168,14 @@ public final class RedisTierStore implements TierStore {
     data.get()
         .whenComplete(
             (d, error) -> {
-              if (error != null) {
+              Throwable cause =
+                  error instanceof CompletionException && error.getCause() != null
+                      ? error.getCause()
+                      : error;
+              if (cause instanceof RedisAuthenticationException
+                  || cause instanceof RedisTlsException) {
+                log.error("{}; will retry on use", cause.getMessage());
+              } else if (error != null) {
                 log.warn("Redis is not reachable yet; will retry on use: {}", error.toString());
               }
             });
@@ -483,6 +495,20 @@ public final class RedisTierStore implements TierStore {
     subscriptions.close();
     data.close();
     release.run();
+  }
+
+  /** Fails {@code connecting} with a failure that names authentication or TLS where it is one. */
+  private static <T> CompletionStage<T> explained(
+      CompletionStage<T> connecting, @Nullable String user) {
+    return connecting
+        .toCompletableFuture()
+        .handle(
+            (c, error) -> {
+              if (error != null) {
+                throw new CompletionException(ConnectFailures.explain(error, user));
+              }
+              return c;
+            });
   }
 
   /** The cluster promoted a replica: the subscribers may have lost acknowledged removals. */

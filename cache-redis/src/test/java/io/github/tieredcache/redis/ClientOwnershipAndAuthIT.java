@@ -83,7 +83,13 @@ class ClientOwnershipAndAuthIT {
       try (RedisTierStore wrong =
           RedisTierStore.standalone(server.uri()).credentials("cache-user", "wrong").build()) {
         assertThatThrownBy(() -> wrong.read(ns, ascii("k")).join())
-            .isInstanceOf(CompletionException.class);
+            .isInstanceOf(CompletionException.class)
+            .cause()
+            .as("named as what it is, not as a network problem")
+            .isInstanceOf(RedisAuthenticationException.class)
+            .hasMessageContaining("authentication failed")
+            .hasMessageContaining("user 'cache-user'")
+            .hasMessageContaining("WRONGPASS");
       }
     }
   }
