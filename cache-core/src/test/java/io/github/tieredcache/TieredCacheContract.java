@@ -659,6 +659,26 @@ public abstract class TieredCacheContract {
   }
 
   @Test
+  void aValueAboveTheSizeBoundStaysInTheL0OnlyOnPutAndOnLoadAndIsCounted() {
+    TieredCache<String, Post> cache = build(posts().maxRemoteValueBytes(1_000));
+    Post huge = new Post("p1", "x".repeat(4 * 1024 * 1024), ticker.now()); // 4 MB of title
+    Post alsoHuge = new Post("p2", "y".repeat(4 * 1024 * 1024), ticker.now());
+
+    api.put(cache, "p1", huge);
+    assertThat(get(cache, "p2", k -> alsoHuge)).isEqualTo(alsoHuge);
+
+    await().until(() -> cache.stats().oversized() == 2);
+    assertThat(cache.getIfPresent("p1")).as("served from the L0").isEqualTo(huge);
+    assertThat(cache.getIfPresent("p2")).isEqualTo(alsoHuge);
+    for (String key : List.of("p1", "p2")) {
+      Lookup copy = remote(key);
+      for (int tier = 0; tier < 3; tier++) {
+        assertThat(copy.copy(tier)).as("%s: no remote copy in tier %d", key, tier).isNull();
+      }
+    }
+  }
+
+  @Test
   void putAndInvalidateMessagesAreNumberedInOneSequenceSoALostOneIsNoticed() throws Exception {
     TieredCache<String, Post> cache = build(posts());
     List<Invalidation> heard = new CopyOnWriteArrayList<>();
@@ -922,6 +942,52 @@ public abstract class TieredCacheContract {
     assertThat(all).containsOnlyKeys("known", "a", "b");
     assertThat(calls).containsExactly(Set.of("a", "b"));
     assertThat(cache.stats().loads()).isEqualTo(1);
+  }
+
+  @Test
+  void aBulkLoaderThatThrowsFailsTheCallWithItsExceptionAndCachesNothing() {
+    TieredCache<String, Post> cache = build(posts());
+    api.put(cache, "known", postAged("known", Duration.ofMinutes(1)));
+
+    assertThatThrownBy(
+            () ->
+                api.getAll(
+                    cache,
+                    List.of("known", "a"),
+                    keys -> {
+                      throw new IllegalStateException("database down");
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("database down");
+
+    assertThat(cache.stats().loadFailures()).isEqualTo(1);
+    assertThat(api.getIfPresent(cache, "a")).isNull();
+    assertThat(remote("a").isHit()).isFalse();
+    Map<String, Post> retried =
+        api.getAll(cache, List.of("a"), keys -> Map.of("a", postAged("a", Duration.ofMinutes(1))));
+    assertThat(retried).containsOnlyKeys("a");
+  }
+
+  @Test
+  void keysABulkLoaderLeavesOutAreAbsentFromTheResultAndNotCachedWithoutAnAbsentTtl() {
+    TieredCache<String, Post> cache = build(posts());
+    AtomicInteger calls = new AtomicInteger();
+    Function<Set<? extends String>, Map<String, Post>> onlyA =
+        keys -> {
+          calls.incrementAndGet();
+          return keys.contains("a") ? Map.of("a", postAged("a", Duration.ofMinutes(1))) : Map.of();
+        };
+
+    assertThat(api.getAll(cache, List.of("a", "ghost"), onlyA)).containsOnlyKeys("a");
+    // Until the load's write-back settles, a caller of the key joins the load and shares its
+    // answer; after that the absent key is asked again, as nothing cached it.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(api.getAll(cache, List.of("ghost"), onlyA)).isEmpty();
+              assertThat(calls.get()).as("the absent key is asked again").isEqualTo(2);
+            });
   }
 
   @Test

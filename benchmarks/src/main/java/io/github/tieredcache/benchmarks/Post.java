@@ -24,6 +24,11 @@ public record Post(
       "cache tier redis cluster latency hot warm cold promotion placement loader lease stale "
           + "fresh envelope generation invalidation caffeine lettuce jackson micrometer budget ";
 
+  /** Returns this post edited at {@code at}: the next version, with one more like. */
+  public Post edited(Instant at) {
+    return new Post(id, author, title, body, createdAt, at, version + 1, likes + 1);
+  }
+
   /** Returns post {@code id} written {@code age} before {@code now}; deterministic in its id. */
   public static Post of(long id, Instant now, Duration age) {
     Instant created = now.minus(age);

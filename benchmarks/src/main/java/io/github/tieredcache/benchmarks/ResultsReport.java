@@ -965,7 +965,9 @@ public final class ResultsReport {
             "Not JMH: %d reader threads (for tiered-cache spread over %d instances of the cache sharing the cluster), each %,d reads of warm-up from empty caches (not counted) then %,d counted "
                 + "reads (the same trace for every set-up; a set-up is cut off after %d s in all, which only the no-cache "
                 + "one reaches); %,d older posts (a fifth 1–24 h old, the rest 1–30 days) and %,d from the last hour, %.0f new "
-                + "posts a second; %.0f %% of reads to posts under an hour old (Zipf by recency), two thirds of the rest to "
+                + "posts a second and %.0f edits a second of popular young posts (the database first, then the set-up is "
+                + "told: only the invalidation set-up acts on it; a read is stale when it answers an older version more "
+                + "than %d ms after the edit); %.0f %% of reads to posts under an hour old (Zipf by recency), two thirds of the rest to "
                 + "the hours-old posts and a third to the days-old ones (Zipf); a miss runs a "
                 + "loader that sleeps %.0f–%.0f ms like a database query. Each set-up ran on a flushed cluster; memory "
                 + "is `used_memory` summed over the primaries, after minus before (warm-up included), and per post "
@@ -978,13 +980,15 @@ public final class ResultsReport {
             o.path("oldPosts").asInt(),
             o.path("youngPosts").asInt(),
             o.path("newPostsPerSecond").asDouble(),
+            o.path("updatesPerSecond").asDouble(),
+            o.path("staleAfterMillis").asLong(),
             100 * o.path("youngShare").asDouble(),
             o.path("queryMsMin").asDouble(),
             o.path("queryMsMax").asDouble()));
     line("");
     line(
-        "| set-up | reads (reads/s) | loader calls (share of reads) | hit ratio per tier (share of all reads it answered) | Redis memory Δ (per post loaded) | mean | p50 | p99 | p99.9 |");
-    line("|---|---:|---:|---|---:|---:|---:|---:|---:|");
+        "| set-up | reads (reads/s) | loader calls (share of reads) | stale reads (share) | hit ratio per tier (share of all reads it answered) | Redis memory Δ (per post loaded) | mean | p50 | p99 | p99.9 |");
+    line("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
     for (JsonNode r : root.path("results")) {
       StringBuilder tiers = new StringBuilder();
       for (JsonNode t : r.path("tiers")) {
@@ -1003,13 +1007,15 @@ public final class ResultsReport {
       line(
           String.format(
               Locale.ROOT,
-              "| **%s** — %s | %,d (%,.0f/s) | %,d (%.2f %%) | %s | %s (%,.0f B) | %,.0f µs | %,d µs | %,d µs | %,d µs |",
+              "| **%s** — %s | %,d (%,.0f/s) | %,d (%.2f %%) | %,d (%.2f %%) | %s | %s (%,.0f B) | %,.0f µs | %,d µs | %,d µs | %,d µs |",
               r.path("name").asText(),
               r.path("description").asText(),
               r.path("reads").asLong(),
               r.path("readsPerSecond").asDouble(),
               r.path("loaderCalls").asLong(),
               100 * r.path("loaderShare").asDouble(),
+              r.path("staleReads").asLong(),
+              100 * r.path("staleShare").asDouble(),
               tiers.length() == 0 ? "—" : tiers.toString(),
               bytes(r.path("redisMemoryDelta").asLong()),
               r.path("redisBytesPerLoadedPost").asDouble(),

@@ -4,17 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.tieredcache.TieredCache;
-import io.github.tieredcache.codec.JacksonValueCodec;
+import io.github.tieredcache.benchmarks.WorkloadSubjects.Subject;
 import io.github.tieredcache.redis.RedisTierStore;
-import io.github.tieredcache.stats.TierStats;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,11 +70,15 @@ public final class WorkloadReport {
   private final ConcurrentHashMap<Long, Post> database = new ConcurrentHashMap<>();
   private final AtomicLong newest = new AtomicLong();
   private final LongAdder queries = new LongAdder();
+  private final LongAdder staleReads = new LongAdder();
   private final int[] youngRanks;
   private final int hoursOld;
   private final int[] hoursRanks;
   private final int[] daysRanks;
   private final Instant start = Instant.now();
+
+  /** A read is stale when it answers an older version this long after the update. */
+  static final long STALE_AFTER_MILLIS = 200;
 
   record Options(
       long warmupReads,
@@ -90,6 +89,7 @@ public final class WorkloadReport {
       int oldPosts,
       int youngPosts,
       double newPostsPerSecond,
+      double updatesPerSecond,
       double youngShare,
       long queryMinNanos,
       long queryMaxNanos,
@@ -115,6 +115,7 @@ public final class WorkloadReport {
               Integer.parseInt(or(get.apply("old-posts"), "20000")),
               Integer.parseInt(or(get.apply("young-posts"), "600")),
               Double.parseDouble(or(get.apply("new-posts-per-second"), "5")),
+              Double.parseDouble(or(get.apply("updates-per-second"), "20")),
               Double.parseDouble(or(get.apply("young-share"), "0.7")),
               Duration.ofMillis(Long.parseLong(or(get.apply("query-ms-min"), "2"))).toNanos(),
               Duration.ofMillis(Long.parseLong(or(get.apply("query-ms-max"), "5"))).toNanos(),
@@ -192,22 +193,6 @@ public final class WorkloadReport {
     return "post:" + id;
   }
 
-  /** One set-up under test: a name, a read, per-tier counters, and how to close it. */
-  interface Subject extends AutoCloseable {
-    String name();
-
-    String description();
-
-    /** Reads {@code key} for reader thread {@code reader}. */
-    Post read(int reader, String key);
-
-    /** Returns per tier (in order) {hits, requests} so far; empty for no cache. */
-    Map<String, long[]> tiers();
-
-    @Override
-    void close();
-  }
-
   record Result(
       String name,
       String description,
@@ -219,12 +204,14 @@ public final class WorkloadReport {
       Map<String, long[]> tiers,
       long memoryBefore,
       long memoryAfter,
+      long staleReads,
       Histogram latency) {}
 
   Result run(Subject subject) throws InterruptedException {
     RedisNodes.flushAll();
     long memoryBefore = RedisNodes.usedMemory();
     long queriesBefore = queries.sum();
+    long staleBefore = staleReads.sum();
     Recorder recorder = new Recorder(3);
     int threads = options.threads();
     long[] readsCounted = new long[threads];
@@ -248,6 +235,9 @@ public final class WorkloadReport {
     Thread arrivals = new Thread(() -> arrive(stop), "new-posts");
     arrivals.setDaemon(true);
     arrivals.start();
+    Thread updates = new Thread(() -> update(subject, stop), "updates");
+    updates.setDaemon(true);
+    updates.start();
     long[] finishedAt = new long[threads];
     for (int t = 0; t < threads; t++) {
       int thread = t;
@@ -264,9 +254,15 @@ public final class WorkloadReport {
                   warmedUp.await();
                   for (long n = 0; n < options.reads() && System.nanoTime() < deadline; n++) {
                     String key = nextKey(random, cursor);
+                    Post current = database.get(Long.parseLong(key.substring(5)));
+                    long startedAt = System.currentTimeMillis();
                     long before = System.nanoTime();
-                    read(subject, thread, key);
+                    Post answer = read(subject, thread, key);
                     recorder.recordValue(Math.max(1, (System.nanoTime() - before) / 1_000));
+                    if (answer.version() < current.version()
+                        && startedAt - current.updatedAt().toEpochMilli() > STALE_AFTER_MILLIS) {
+                      staleReads.increment();
+                    }
                     counted++;
                   }
                 } catch (Throwable e) {
@@ -284,6 +280,7 @@ public final class WorkloadReport {
     done.await();
     stop.set(true);
     arrivals.join();
+    updates.join();
     if (failure.get() != null) {
       subject.close();
       throw new IllegalStateException(subject.name() + ": a reader failed", failure.get());
@@ -316,12 +313,35 @@ public final class WorkloadReport {
         tiers,
         memoryBefore,
         memoryAfter,
+        staleReads.sum() - staleBefore,
         latency);
   }
 
-  private static void read(Subject subject, int reader, String key) {
-    if (subject.read(reader, key) == null) {
+  private static Post read(Subject subject, int reader, String key) {
+    Post post = subject.read(reader, key);
+    if (post == null) {
       throw new IllegalStateException(subject.name() + " answered null for " + key);
+    }
+    return post;
+  }
+
+  /**
+   * Edits popular young posts at the configured rate until {@code stop}: the database first, then
+   * the set-up is told (only the invalidating one acts on it).
+   */
+  private void update(Subject subject, AtomicBoolean stop) {
+    if (options.updatesPerSecond() <= 0) {
+      return;
+    }
+    SplittableRandom random = new SplittableRandom(23);
+    long every = (long) (1e9 / options.updatesPerSecond());
+    for (long next = System.nanoTime() + every; !stop.get(); next += every) {
+      LockSupport.parkNanos(next - System.nanoTime());
+      long id = newest.get() - youngRanks[random.nextInt(youngRanks.length)];
+      Post edited = database.computeIfPresent(id, (k, p) -> p.edited(Instant.now()));
+      if (edited != null) {
+        subject.updated("post:" + id);
+      }
     }
   }
 
@@ -339,127 +359,6 @@ public final class WorkloadReport {
     }
   }
 
-  // ------------------------------------------------------------------------- subjects
-
-  Subject tiered(RedisTierStore store) {
-    int instances = options.instances();
-    List<TieredCache<String, Post>> caches = new ArrayList<>();
-    for (int i = 0; i < instances; i++) {
-      caches.add(
-          TieredCache.<String, Post>builder()
-              .name("posts")
-              .ageOf(Post::createdAt)
-              .store(store)
-              .valueCodec(JacksonValueCodec.of(Post.class))
-              .loader(this::query)
-              .build());
-    }
-    return new Subject() {
-      @Override
-      public String name() {
-        return "tiered-cache";
-      }
-
-      @Override
-      public String description() {
-        return instances
-            + " instances, each an L0 (10,000 entries, 30 s), over shared hot/warm/cold "
-            + "(TTL 60 s / 1 h / 24 h) placed by age, warm hits promoted to hot: the defaults";
-      }
-
-      @Override
-      public Post read(int reader, String key) {
-        return caches.get(reader % instances).get(key);
-      }
-
-      @Override
-      public Map<String, long[]> tiers() {
-        Map<String, long[]> out = new java.util.LinkedHashMap<>();
-        for (TieredCache<String, Post> cache : caches) {
-          for (TierStats t : cache.stats().tiers()) {
-            long[] sum = out.computeIfAbsent(t.tier(), k -> new long[2]);
-            sum[0] += t.hits();
-            sum[1] += t.requests();
-          }
-        }
-        return out;
-      }
-
-      @Override
-      public void close() {
-        caches.forEach(TieredCache::close);
-      }
-    };
-  }
-
-  Subject singleRedisTier(RedisAdvancedClusterCommands<byte[], byte[]> redis) {
-    JacksonValueCodec<Post> codec = JacksonValueCodec.of(Post.class);
-    Duration ttl = Duration.ofHours(24);
-    LongAdder hits = new LongAdder();
-    LongAdder requests = new LongAdder();
-    return new Subject() {
-      @Override
-      public String name() {
-        return "single Redis tier";
-      }
-
-      @Override
-      public String description() {
-        return "cache-aside on Lettuce, shared by all readers: GET, on a miss the query then SET PX 24 h; "
-            + "JSON; no L0";
-      }
-
-      @Override
-      public Post read(int reader, String key) {
-        byte[] k = ("single:" + key).getBytes(StandardCharsets.UTF_8);
-        requests.increment();
-        byte[] copy = redis.get(k);
-        if (copy != null) {
-          hits.increment();
-          return codec.decode(copy, 0, copy.length);
-        }
-        Post post = query(key);
-        redis.set(k, codec.encode(post), SetArgs.Builder.px(ttl.toMillis()));
-        return post;
-      }
-
-      @Override
-      public Map<String, long[]> tiers() {
-        return Map.of("redis", new long[] {hits.sum(), requests.sum()});
-      }
-
-      @Override
-      public void close() {}
-    };
-  }
-
-  Subject noCache() {
-    return new Subject() {
-      @Override
-      public String name() {
-        return "no cache";
-      }
-
-      @Override
-      public String description() {
-        return "every read is a query";
-      }
-
-      @Override
-      public Post read(int reader, String key) {
-        return query(key);
-      }
-
-      @Override
-      public Map<String, long[]> tiers() {
-        return Map.of();
-      }
-
-      @Override
-      public void close() {}
-    };
-  }
-
   // ------------------------------------------------------------------------- report
 
   ObjectNode toJson(List<Result> results, ObjectMapper mapper) {
@@ -473,6 +372,8 @@ public final class WorkloadReport {
     o.put("oldPosts", options.oldPosts());
     o.put("youngPosts", options.youngPosts());
     o.put("newPostsPerSecond", options.newPostsPerSecond());
+    o.put("updatesPerSecond", options.updatesPerSecond());
+    o.put("staleAfterMillis", STALE_AFTER_MILLIS);
     o.put("youngShare", options.youngShare());
     o.put("queryMsMin", options.queryMinNanos() / 1e6);
     o.put("queryMsMax", options.queryMaxNanos() / 1e6);
@@ -487,6 +388,8 @@ public final class WorkloadReport {
       n.put("loaderCalls", r.loaderCalls());
       n.put("loaderCallsWithWarmup", r.loaderCallsWithWarmup());
       n.put("loaderShare", r.reads() == 0 ? 0 : (double) r.loaderCalls() / r.reads());
+      n.put("staleReads", r.staleReads());
+      n.put("staleShare", r.reads() == 0 ? 0 : (double) r.staleReads() / r.reads());
       ArrayNode tiers = n.putArray("tiers");
       r.tiers()
           .forEach(
@@ -521,20 +424,26 @@ public final class WorkloadReport {
     WorkloadReport report = new WorkloadReport(options);
     List<Result> results = new ArrayList<>();
 
-    RedisTierStore store = RemoteFixture.store("wl");
-    try {
-      results.add(print(report.run(report.tiered(store))));
-    } finally {
-      store.close();
+    int instances = options.instances();
+    for (boolean invalidating : new boolean[] {false, true}) {
+      RedisTierStore store = RemoteFixture.store("wl");
+      try {
+        results.add(
+            print(
+                report.run(
+                    WorkloadSubjects.tiered(store, instances, report::query, invalidating))));
+      } finally {
+        store.close();
+      }
     }
     RedisClusterClient client = RedisClusterClient.create(RedisNodes.redisUris());
     try (StatefulRedisClusterConnection<byte[], byte[]> c =
         client.connect(ByteArrayCodec.INSTANCE)) {
-      results.add(print(report.run(report.singleRedisTier(c.sync()))));
+      results.add(print(report.run(WorkloadSubjects.singleRedisTier(c.sync(), report::query))));
     } finally {
       client.shutdown();
     }
-    results.add(print(report.run(report.noCache())));
+    results.add(print(report.run(WorkloadSubjects.noCache(report::query))));
     RedisNodes.flushAll();
 
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -555,12 +464,14 @@ public final class WorkloadReport {
                     String.format(
                         " %s %.1f%% of %d;", tier, c[1] == 0 ? 0 : 100.0 * c[0] / c[1], c[1])));
     System.out.printf(
-        "%-18s reads %,d (%,.0f/s) loader %,d (%.2f%%) memory %+,d B latency p50 %d us p99 %d us;%s%n",
+        "%-26s reads %,d (%,.0f/s) loader %,d (%.2f%%) stale %,d memory %+,d B latency p50 %d us"
+            + " p99 %d us;%s%n",
         r.name(),
         r.reads(),
         r.readsPerSecond(),
         r.loaderCalls(),
         r.reads() == 0 ? 0 : 100.0 * r.loaderCalls() / r.reads(),
+        r.staleReads(),
         r.memoryAfter() - r.memoryBefore(),
         r.latency().getValueAtPercentile(50),
         r.latency().getValueAtPercentile(99),

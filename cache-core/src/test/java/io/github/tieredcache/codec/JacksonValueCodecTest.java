@@ -200,6 +200,21 @@ class JacksonValueCodecTest {
   }
 
   @Test
+  void refusesDeeplyNestedJsonWithADecodeErrorNotAStackOverflow() {
+    JacksonValueCodec<Message> codec = JacksonValueCodec.of(Message.class);
+    int depth = 100_000;
+    byte[] hostile =
+        ("{\"kind\":\"k\",\"payload\":" + "[".repeat(depth) + "]".repeat(depth) + "}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> codec.decode(hostile, 0, hostile.length))
+        .isInstanceOf(RuntimeException.class)
+        .rootCause()
+        .as("Jackson's StreamReadConstraints stop it at depth 1000")
+        .hasMessageContaining("nesting depth");
+  }
+
+  @Test
   void failsToDecodeNoBytes() {
     JacksonValueCodec<Post> codec = JacksonValueCodec.of(Post.class);
 
