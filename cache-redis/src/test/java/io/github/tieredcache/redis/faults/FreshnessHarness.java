@@ -54,6 +54,7 @@ final class FreshnessHarness implements AutoCloseable {
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong loads = new AtomicLong();
+  private final AtomicLong slowestWrite = new AtomicLong();
   private final Queue<Throwable> callerExceptions = new ConcurrentLinkedQueue<>();
   private final Queue<long[]> stale = new ConcurrentLinkedQueue<>(); // {instance, age nanos}
   private final Queue<long[]> latencies = new ConcurrentLinkedQueue<>(); // one array per reader
@@ -139,6 +140,7 @@ final class FreshnessHarness implements AutoCloseable {
     String key = key(random.nextInt(KEYS));
     long version = database.merge(key, 1L, Long::sum);
     TieredCache<String, String> cache = caches.get(random.nextInt(caches.size()));
+    long started = System.nanoTime();
     try {
       if (random.nextBoolean()) {
         cache.put(key, key + "=" + version);
@@ -149,6 +151,7 @@ final class FreshnessHarness implements AutoCloseable {
       callerExceptions.add(e);
     }
     long now = System.nanoTime();
+    slowestWrite.accumulateAndGet(now - started, Math::max);
     returnedOf.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(version, now);
     returnedAt.computeIfAbsent(key, k -> new ConcurrentSkipListMap<>()).put(now, version);
     writes.incrementAndGet();
@@ -188,7 +191,8 @@ final class FreshnessHarness implements AutoCloseable {
         oldest / 1_000_000,
         perInstance,
         p99 / 1_000,
-        max / 1_000);
+        max / 1_000,
+        slowestWrite.get() / 1_000);
   }
 
   /** The reads that one run saw. */
@@ -202,13 +206,14 @@ final class FreshnessHarness implements AutoCloseable {
       long oldestStaleMillis,
       long[] stalePerInstance,
       long p99Micros,
-      long maxMicros) {
+      long maxMicros,
+      long slowestWriteMicros) {
 
     String line(String scenario) {
       return String.format(
           "fault suite | %-34s | reads %,d | writes %,d | loads %,d | caller exceptions %d |"
               + " stale (>%d ms) %d %s | beyond the bound %d | oldest stale %d ms"
-              + " | get p99 %.2f ms, max %.1f ms",
+              + " | get p99 %.2f ms, max %.1f ms | put/invalidate max %.1f ms",
           scenario,
           reads,
           writes,
@@ -220,7 +225,8 @@ final class FreshnessHarness implements AutoCloseable {
           staleBeyondBound,
           oldestStaleMillis,
           p99Micros / 1000.0,
-          maxMicros / 1000.0);
+          maxMicros / 1000.0,
+          slowestWriteMicros / 1000.0);
     }
   }
 

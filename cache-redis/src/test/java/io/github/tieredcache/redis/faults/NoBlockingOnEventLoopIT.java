@@ -1,0 +1,141 @@
+package io.github.tieredcache.redis.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.tieredcache.Freshness;
+import io.github.tieredcache.TieredCache;
+import io.github.tieredcache.codec.ValueCodec;
+import io.github.tieredcache.redis.RedisTierStore;
+import io.github.tieredcache.redis.testkit.LocalRedisCluster;
+import io.github.tieredcache.resilience.ResilientTierStore;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import reactor.blockhound.BlockHound;
+
+/**
+ * No code of ours blocks a Lettuce event-loop thread: every callback the cache runs when a Redis
+ * reply arrives (L0 fills, write-backs, promotions, invalidation messages, heartbeats, failures,
+ * breaker transitions) runs on those threads, and a blocking call there stalls every connection the
+ * loop serves. BlockHound instruments the JDK's blocking methods; a call from a {@code lettuce-}
+ * thread whose stack holds a frame of {@code io.github.tieredcache} is a finding. Logging is
+ * allowed (it writes to a stream), as is Lettuce's and Netty's own code.
+ */
+class NoBlockingOnEventLoopIT {
+
+  private static final Queue<String> findings = new ConcurrentLinkedQueue<>();
+
+  static {
+    BlockHound.builder()
+        .nonBlockingThreadPredicate(p -> p.or(NoBlockingOnEventLoopIT::isEventLoop))
+        .blockingMethodCallback(
+            method -> {
+              StackTraceElement[] stack = new Throwable().getStackTrace();
+              boolean ours = Arrays.stream(stack).anyMatch(NoBlockingOnEventLoopIT::isOurs);
+              boolean logging =
+                  Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("org.slf4j."));
+              if (ours && !logging) {
+                findings.add(
+                    method
+                        + " on "
+                        + Thread.currentThread().getName()
+                        + " from "
+                        + Arrays.stream(stack)
+                            .filter(NoBlockingOnEventLoopIT::isOurs)
+                            .limit(6)
+                            .map(StackTraceElement::toString)
+                            .collect(Collectors.joining(" < ")));
+              }
+            })
+        .install();
+  }
+
+  /** Lettuce's I/O event loops and its computation loops; not its timer, which sleeps by design. */
+  private static boolean isEventLoop(Thread t) {
+    String name = t.getName();
+    return name.startsWith("lettuce-nioEventLoop")
+        || name.startsWith("lettuce-epollEventLoop")
+        || name.startsWith("lettuce-kqueueEventLoop")
+        || name.startsWith("lettuce-eventExecutorLoop");
+  }
+
+  /** A frame of the library (not of this test's own callback). */
+  private static boolean isOurs(StackTraceElement frame) {
+    String c = frame.getClassName();
+    return c.startsWith("io.github.tieredcache.")
+        && !c.startsWith(NoBlockingOnEventLoopIT.class.getName());
+  }
+
+  @Test
+  void everyPathOfTheCacheLeavesTheEventLoopsUnblocked() throws Exception {
+    LocalRedisCluster cluster = LocalRedisCluster.shared();
+    for (Freshness freshness : List.of(Freshness.byTtl(), Freshness.byInvalidation())) {
+      String name = "noblock-" + UUID.randomUUID().toString().substring(0, 8);
+      try (ResilientTierStore storeA = RedisTierStore.cluster(cluster.seedUri()).buildResilient();
+          ResilientTierStore storeB = RedisTierStore.cluster(cluster.seedUri()).buildResilient();
+          TieredCache<String, String> a = cache(name, storeA, freshness);
+          TieredCache<String, String> b = cache(name, storeB, freshness)) {
+        List<String> keys = IntStream.range(0, 200).mapToObj(i -> "k" + i).toList();
+        for (String key : keys) {
+          a.get(key); // miss: load, write-back, L0 fill
+        }
+        a.getAll(keys); // L0 hits
+        b.getAll(keys); // remote hits in bulk, L0 fills
+        for (String key : keys.subList(0, 50)) {
+          b.local().invalidate(key);
+          b.getAsync(key).join(); // a remote hit completed on the event loop
+          b.getAsync(key + "-async", (k, executor) -> CompletableFuture.completedFuture(k)).join();
+          a.put(key, "new " + key); // message to b
+        }
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> ("new " + keys.get(49)).equals(b.getIfPresent(keys.get(49))));
+        a.invalidate(keys.get(0));
+        a.invalidateAll();
+        cluster.killPubSubClients(); // resubscription on the event loop
+        Map<String, String> again = b.getAll(keys);
+        assertThat(again).hasSize(keys.size());
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> {
+                  a.put("after", "x");
+                  return "x".equals(b.getIfPresent("after"));
+                });
+      }
+    }
+    // A store that cannot connect: failures and breaker transitions.
+    try (ResilientTierStore dead =
+            RedisTierStore.standalone("redis://127.0.0.1:1")
+                .commandTimeout(Duration.ofMillis(200))
+                .buildResilient();
+        TieredCache<String, String> c = cache("noblock-dead", dead, Freshness.byInvalidation())) {
+      for (int i = 0; i < 100; i++) {
+        assertThat(c.get("k" + i)).isEqualTo("v-k" + i);
+        c.put("p" + i, "x");
+      }
+    }
+
+    assertThat(findings).as("blocking calls of ours on an event loop").isEmpty();
+  }
+
+  private static TieredCache<String, String> cache(
+      String name, ResilientTierStore store, Freshness freshness) {
+    return TieredCache.<String, String>builder()
+        .name(name)
+        .store(store)
+        .freshness(freshness)
+        .valueCodec(ValueCodec.utf8())
+        .loader(k -> "v-" + k)
+        .build();
+  }
+}
