@@ -2,6 +2,7 @@ package io.github.tieredcache.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.Tiers;
@@ -121,6 +122,8 @@ class QuickstartRedisIT {
 
       assertThat(cache.get("post-1").version()).isEqualTo(1);
       assertThat(loads[0]).isEqualTo(1);
+      // The copy is written after the read returns; until then a caller joins the load itself.
+      await().atMost(Duration.ofSeconds(10)).until(() -> cache.stats().puts() == 1);
 
       // 61 simulated seconds on: the L0 entry (30 s) and the hot copy's envelope (60 s) have ended,
       // while Redis, counting real milliseconds, still holds the copy. The row changed meanwhile.
