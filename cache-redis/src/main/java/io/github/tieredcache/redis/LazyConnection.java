@@ -2,7 +2,7 @@ package io.github.tieredcache.redis;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class LazyConnection<T> {
 
   private final Supplier<? extends CompletionStage<T>> connector;
-  private final Consumer<T> closer;
+  private final Function<T, ? extends CompletionStage<?>> closer;
   private final long retryIntervalNanos;
 
   private volatile @Nullable T connected;
@@ -29,7 +29,7 @@ final class LazyConnection<T> {
 
   LazyConnection(
       Supplier<? extends CompletionStage<T>> connector,
-      Consumer<T> closer,
+      Function<T, ? extends CompletionStage<?>> closer,
       long retryIntervalNanos) {
     this.connector = connector;
     this.closer = closer;
@@ -76,20 +76,26 @@ final class LazyConnection<T> {
       }
     }
     if (connection != null) {
-      closer.accept(connection); // closed while connecting
+      var unused = closer.apply(connection); // closed while connecting; nobody waits for it
     }
   }
 
   /** Closes the connection if it was made; later calls to {@link #get()} fail. */
-  void close() {
+  /**
+   * Closes the connection, if it was made; completes when it is closed, so whoever shuts the client
+   * down afterwards does not close it a second time (Lettuce then warns "Connection is already
+   * closed").
+   */
+  CompletableFuture<?> close() {
     T c;
     synchronized (this) {
       closed = true;
       c = connected;
       connected = null;
     }
-    if (c != null) {
-      closer.accept(c);
+    if (c == null) {
+      return CompletableFuture.completedFuture(null);
     }
+    return closer.apply(c).toCompletableFuture();
   }
 }

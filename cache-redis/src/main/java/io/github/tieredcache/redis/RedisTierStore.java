@@ -36,9 +36,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -492,8 +494,15 @@ public final class RedisTierStore implements TierStore {
     }
     closed = true;
     epochRefresher.cancel(false);
-    subscriptions.close();
-    data.close();
+    CompletableFuture<Void> closing = CompletableFuture.allOf(subscriptions.close(), data.close());
+    try {
+      // Bounded: a connection that does not close in time is closed by the client's shutdown.
+      closing.get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.debug("Closing the store's connections", e);
+    }
     release.run();
   }
 

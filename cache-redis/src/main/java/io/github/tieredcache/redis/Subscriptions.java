@@ -231,11 +231,11 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
     return true;
   }
 
-  /** Ends every subscription and closes the connection. */
-  void close() {
+  /** Ends every subscription and closes the connection; completes when it is closed. */
+  CompletableFuture<?> close() {
     closed = true;
     channels.clear();
-    connection.close();
+    return connection.close();
   }
 
   /** One subscribed channel: its listeners and its ordered delivery chain. */
