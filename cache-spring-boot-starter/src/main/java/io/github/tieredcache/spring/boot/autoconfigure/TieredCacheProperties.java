@@ -21,7 +21,7 @@ import org.springframework.validation.Validator;
  * <p>The properties check themselves when bound (they are a {@link Validator}), so a bad value
  * fails startup with a message naming the property.
  */
-@ConfigurationProperties("tiered-cache")
+@ConfigurationProperties(prefix = "tiered-cache", ignoreUnknownFields = false)
 public class TieredCacheProperties implements Validator {
 
   /** Whether to auto-configure tiered caches. */

@@ -80,6 +80,26 @@ class TieredCachePropertiesValidationTest {
             });
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          tiered-cache.caches.posts.tiers[0].tll            | 5s
+          tiered-cache.defautls.l0.maximum-size             | 100
+          tiered-cache.caches.posts.l0.maximum-sise         | 100
+          tiered-cache.redis.cluster.nodez                  | 127.0.0.1:7000
+          """)
+  void aMisspelledPropertyFailsStartupNamingIt(String property, String value) {
+    runner
+        .withPropertyValues(property + "=" + value)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(messages(context.getStartupFailure())).contains(property);
+            });
+  }
+
   private static String messages(Throwable failure) {
     StringBuilder all = new StringBuilder();
     for (Throwable t = failure; t != null; t = t.getCause()) {
