@@ -30,12 +30,13 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
       TierStores stores,
       List<TieredCacheCustomizer> customizers,
       CacheKeyEncoder keyEncoder,
+      List<String> allowedPackages,
       ClassLoader classLoader) {
     this.properties = properties;
     this.stores = stores;
     this.customizers = List.copyOf(customizers);
     this.keyEncoder = keyEncoder;
-    this.untypedCodec = new ClassTaggedJsonCodec(properties.getAllowedPackages(), classLoader);
+    this.untypedCodec = new ClassTaggedJsonCodec(allowedPackages, classLoader);
   }
 
   @Override

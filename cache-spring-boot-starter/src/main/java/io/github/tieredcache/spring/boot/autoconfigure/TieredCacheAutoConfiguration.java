@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -84,9 +86,27 @@ public final class TieredCacheAutoConfiguration {
             stores,
             customizers.orderedStream().toList(),
             keyEncoder,
+            allowedPackages(properties, context),
             classLoader != null
                 ? classLoader
                 : TieredCacheAutoConfiguration.class.getClassLoader());
     return new TieredCacheManager(factory, properties.getCacheNames(), properties.isDynamic());
+  }
+
+  /**
+   * The packages whose classes a cache without a value-type may store: {@code
+   * tiered-cache.allowed-packages}, or when it is empty the application's own packages, as Boot
+   * records them for {@code @SpringBootApplication} ({@link AutoConfigurationPackages}), so the
+   * application's value classes are cached with no configuration and no other class is.
+   */
+  static List<String> allowedPackages(
+      TieredCacheProperties properties, ApplicationContext context) {
+    if (!properties.getAllowedPackages().isEmpty()) {
+      return properties.getAllowedPackages();
+    }
+    BeanFactory beanFactory = context.getAutowireCapableBeanFactory();
+    return AutoConfigurationPackages.has(beanFactory)
+        ? AutoConfigurationPackages.get(beanFactory)
+        : List.of();
   }
 }

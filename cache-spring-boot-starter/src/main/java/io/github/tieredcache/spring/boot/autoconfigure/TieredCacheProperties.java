@@ -35,7 +35,8 @@ public class TieredCacheProperties implements Validator {
 
   /**
    * Packages whose classes a cache without a value-type may store (sub-packages included); a copy
-   * naming another class is a miss.
+   * naming another class is a miss. Default: the application's packages (those of its
+   * {@code @SpringBootApplication} class).
    */
   private List<String> allowedPackages = new ArrayList<>();
 

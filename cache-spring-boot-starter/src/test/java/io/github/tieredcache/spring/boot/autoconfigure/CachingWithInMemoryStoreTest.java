@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.Cache;
@@ -22,6 +23,7 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.interceptor.CacheErrorHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /** {@code @Cacheable} and friends through the auto-configured manager, on the in-process store. */
 class CachingWithInMemoryStoreTest {
@@ -49,6 +51,37 @@ class CachingWithInMemoryStoreTest {
           posts.find(1);
           assertThat(posts.loads()).hasValue(2);
         });
+  }
+
+  @Test
+  void withoutAllowedPackagesTheApplicationsOwnPackagesAreAllowed() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TieredCacheAutoConfiguration.class))
+        .withUserConfiguration(
+            BootApp.class) // @AutoConfigurationPackage, as @SpringBootApplication
+        .run(
+            context -> {
+              Posts posts = context.getBean(Posts.class);
+              assertThat(posts.find(1)).isEqualTo(new Post(1, "post 1"));
+              assertThat(posts.find(1)).isEqualTo(new Post(1, "post 1"));
+              assertThat(posts.loads()).as("cached with no configuration at all").hasValue(1);
+            });
+  }
+
+  @Test
+  void withoutAllowedPackagesNorAnApplicationPackageTheRefusalNamesTheSettings() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TieredCacheAutoConfiguration.class))
+        .withUserConfiguration(App.class)
+        .run(
+            context -> {
+              Posts posts = context.getBean(Posts.class);
+              assertThatThrownBy(() -> posts.find(1))
+                  .as("Spring's default CacheErrorHandler rethrows the codec's refusal")
+                  .isInstanceOf(IllegalArgumentException.class)
+                  .hasMessageContaining("tiered-cache.allowed-packages")
+                  .hasMessageContaining("value-type");
+            });
   }
 
   @Test
@@ -192,6 +225,11 @@ class CachingWithInMemoryStoreTest {
       return new SimpleMeterRegistry();
     }
   }
+
+  @Configuration(proxyBeanMethods = false)
+  @AutoConfigurationPackage
+  @Import(App.class)
+  static class BootApp {}
 
   @Configuration(proxyBeanMethods = false)
   static class RecordingErrorHandler implements CachingConfigurer, CacheErrorHandler {
