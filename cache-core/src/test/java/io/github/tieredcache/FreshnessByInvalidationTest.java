@@ -34,16 +34,19 @@ class FreshnessByInvalidationTest {
   private final Switchable store = new Switchable(new InMemoryTierStore(ticker));
   private final AtomicInteger loads = new AtomicInteger();
   private final TieredCache<String, Post> cache =
-      TieredCache.<String, Post>builder()
-          .name("posts")
-          .store(store)
-          .ticker(ticker)
-          .clock(ticker.clock())
-          .executor(Runnable::run)
-          .valueCodec(JacksonValueCodec.of(Post.class))
-          .ageOf(Post::createdAt)
-          .freshness(Freshness.byInvalidation(BOUND))
-          .build();
+      builder("posts").freshness(Freshness.byInvalidation(BOUND)).build();
+
+  /** A cache on the switchable store, on fake time, with loads run on the caller's thread. */
+  private TieredCacheBuilder<String, Post> builder(String name) {
+    return TieredCache.<String, Post>builder()
+        .name(name)
+        .store(store)
+        .ticker(ticker)
+        .clock(ticker.clock())
+        .executor(Runnable::run)
+        .valueCodec(JacksonValueCodec.of(Post.class))
+        .ageOf(Post::createdAt);
+  }
 
   @AfterEach
   void close() {
@@ -147,16 +150,7 @@ class FreshnessByInvalidationTest {
 
   @Test
   void byTtlAFailedCallChangesNothingButTheFailure() {
-    TieredCache<String, Post> byTtl =
-        TieredCache.<String, Post>builder()
-            .name("posts-ttl")
-            .store(store)
-            .ticker(ticker)
-            .clock(ticker.clock())
-            .executor(Runnable::run)
-            .valueCodec(JacksonValueCodec.of(Post.class))
-            .ageOf(Post::createdAt)
-            .build();
+    TieredCache<String, Post> byTtl = builder("posts-ttl").build();
     try (byTtl) {
       byTtl.put("p1", post("p1"));
       store.failing = true;

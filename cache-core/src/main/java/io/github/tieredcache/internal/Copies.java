@@ -165,14 +165,10 @@ final class Copies<K, V> {
     return new Placed(tier, copy, Duration.ofMillis(servableUntil - now), freshUntil);
   }
 
-  /** Chooses the copy that serves among those {@code read} found, at {@code now}; see above. */
-  Choice choose(RemoteTiers.Read read, long now) {
-    return choose(read, now, Long.MIN_VALUE);
-  }
-
   /**
-   * Chooses as {@link #choose(RemoteTiers.Read, long)} does, among the copies written at or after
-   * {@code writtenSince} (epoch millis) only; older ones are misses, to be overwritten by the load.
+   * Chooses the copy that serves among those {@code read} found, at {@code now} (see above), among
+   * the copies written at or after {@code writtenSince} (epoch millis) only; older ones are misses,
+   * to be overwritten by the load.
    */
   Choice choose(RemoteTiers.Read read, long now, long writtenSince) {
     int stale = -1;

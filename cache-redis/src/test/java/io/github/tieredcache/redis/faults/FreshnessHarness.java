@@ -1,5 +1,7 @@
 package io.github.tieredcache.redis.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import io.github.tieredcache.Freshness;
 import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.codec.ValueCodec;
@@ -85,6 +87,15 @@ final class FreshnessHarness implements AutoCloseable {
 
   private static String key(int i) {
     return "post-" + i;
+  }
+
+  /** Lets the load run for {@code duration}: awaits the clock, not a condition. */
+  static void pause(Duration duration) {
+    long until = System.nanoTime() + duration.toNanos();
+    await()
+        .atMost(duration.plusSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> System.nanoTime() >= until);
   }
 
   /** Starts the readers and the writer. */

@@ -1,7 +1,6 @@
 package io.github.tieredcache.redis.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.github.tieredcache.Freshness;
 import io.github.tieredcache.redis.testkit.ClusterOptions;
@@ -50,10 +49,11 @@ class InvalidationUnderFaultsIT {
   private FreshnessHarness.Report run(String scenario, Runnable fault) throws Exception {
     harness = new FreshnessHarness(cluster, 3, BOUND);
     harness.start();
-    pause(STEADY);
+    FreshnessHarness.pause(STEADY);
     fault.run();
     cluster.awaitHealthy(Duration.ofSeconds(60));
-    pause(BOUND.plus(STEADY)); // recovered: trust regained after the bound, then steady again
+    FreshnessHarness.pause(
+        BOUND.plus(STEADY)); // recovered: trust regained after the bound, then steady again
     FreshnessHarness.Report report = harness.stop();
     System.out.println(report.line(scenario));
     assertThat(report.callerExceptions()).as("exceptions in callers").isEmpty();
@@ -62,15 +62,6 @@ class InvalidationUnderFaultsIT {
         .isZero();
     assertThat(report.reads()).isPositive();
     return report;
-  }
-
-  /** Lets the load run for {@code duration}: awaits the clock, not a condition. */
-  private static void pause(Duration duration) {
-    long until = System.nanoTime() + duration.toNanos();
-    await()
-        .atMost(duration.plusSeconds(5))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> System.nanoTime() >= until);
   }
 
   @Test
@@ -99,7 +90,7 @@ class InvalidationUnderFaultsIT {
             "SIGSTOP of a primary 5 s",
             () -> {
               victim.suspend();
-              pause(Duration.ofSeconds(5));
+              FreshnessHarness.pause(Duration.ofSeconds(5));
               victim.resume();
             });
     assertThat(report.maxMicros())
@@ -120,7 +111,7 @@ class InvalidationUnderFaultsIT {
         "one shard down 8 s, restarted",
         () -> {
           List<RedisNode> shard = cluster.killShard(victim);
-          pause(Duration.ofSeconds(8));
+          FreshnessHarness.pause(Duration.ofSeconds(8));
           shard.forEach(RedisNode::restart);
         });
   }
@@ -131,7 +122,7 @@ class InvalidationUnderFaultsIT {
         "all nodes stopped 10 s",
         () -> {
           cluster.stopAll();
-          pause(Duration.ofSeconds(10));
+          FreshnessHarness.pause(Duration.ofSeconds(10));
           cluster.startAll();
         });
   }

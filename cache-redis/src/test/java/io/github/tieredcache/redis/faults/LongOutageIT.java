@@ -1,7 +1,6 @@
 package io.github.tieredcache.redis.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.github.tieredcache.Freshness;
 import io.github.tieredcache.redis.testkit.ClusterOptions;
@@ -50,17 +49,18 @@ class LongOutageIT {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     harness = new FreshnessHarness(cluster, 3, BOUND);
     harness.start();
-    pause(Duration.ofSeconds(3));
+    FreshnessHarness.pause(Duration.ofSeconds(3));
 
     cluster.nodes().forEach(RedisNode::suspend);
-    pause(Duration.ofSeconds(10)); // the breakers are open, the backlogs have filled
+    FreshnessHarness.pause(
+        Duration.ofSeconds(10)); // the breakers are open, the backlogs have filled
     long heapEarly = usedAfterGc(memory);
-    pause(OUTAGE.minusSeconds(10));
+    FreshnessHarness.pause(OUTAGE.minusSeconds(10));
     long heapLate = usedAfterGc(memory);
     cluster.nodes().forEach(RedisNode::resume);
 
     cluster.awaitHealthy(Duration.ofSeconds(60));
-    pause(BOUND.plusSeconds(5));
+    FreshnessHarness.pause(BOUND.plusSeconds(5));
     FreshnessHarness.Report report = harness.stop();
     System.out.println(report.line("every node frozen 60 s"));
     System.out.printf(
@@ -83,14 +83,5 @@ class LongOutageIT {
   private static long usedAfterGc(MemoryMXBean memory) {
     System.gc();
     return memory.getHeapMemoryUsage().getUsed();
-  }
-
-  /** Lets the load run for {@code duration}: awaits the clock, not a condition. */
-  private static void pause(Duration duration) {
-    long until = System.nanoTime() + duration.toNanos();
-    await()
-        .atMost(duration.plusSeconds(5))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> System.nanoTime() >= until);
   }
 }
