@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cache.CacheManager;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -31,14 +32,17 @@ import org.springframework.util.ClassUtils;
  * <p>The stores come from {@link TieredCacheRedisAutoConfiguration} when Redis is configured and
  * Lettuce is present; otherwise every store is an {@link InMemoryTierStore} in this process, and
  * one INFO line says so. An application's own {@link CacheManager} (a {@code TieredCacheManager} or
- * any other), {@link TierStores} or {@link CacheKeyEncoder} replaces the one here. {@code
- * tiered-cache.enabled=false} turns it all off. It runs before Spring Boot's cache
- * auto-configuration, which then backs off.
+ * any other), {@link TierStores} or {@link CacheKeyEncoder} replaces the one here. It runs before
+ * Spring Boot's cache auto-configuration, which then backs off. {@code tiered-cache.enabled=false},
+ * or any {@code spring.cache.type} (Boot has no type for us, so a value there chooses one of
+ * Boot's, {@code none} included), turns it all off and leaves Boot's cache auto-configuration in
+ * charge: with {@code @EnableCaching}, Boot's cache manager of that type.
  */
 @AutoConfiguration(
     beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
 @ConditionalOnClass(CacheManager.class)
 @ConditionalOnBooleanProperty(name = "tiered-cache.enabled", matchIfMissing = true)
+@Conditional(NoOtherCacheTypeCondition.class)
 @EnableConfigurationProperties(TieredCacheProperties.class)
 public final class TieredCacheAutoConfiguration {
 

@@ -51,7 +51,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @AutoConfiguration(before = TieredCacheAutoConfiguration.class)
 @ConditionalOnClass({RedisClient.class, RedisTierStore.class})
 @ConditionalOnBooleanProperty(name = "tiered-cache.enabled", matchIfMissing = true)
-@Conditional(TieredCacheRedisAutoConfiguration.RedisConfiguredCondition.class)
+@Conditional({
+  NoOtherCacheTypeCondition.class,
+  TieredCacheRedisAutoConfiguration.RedisConfiguredCondition.class
+})
 @EnableConfigurationProperties(TieredCacheProperties.class)
 public final class TieredCacheRedisAutoConfiguration {
 
