@@ -1,5 +1,6 @@
 package io.github.tieredcache.spring.boot.autoconfigure;
 
+import com.fasterxml.jackson.databind.JavaType;
 import io.github.tieredcache.Promotion;
 import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.TieredCacheBuilder;
@@ -24,6 +25,7 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
   private final List<TieredCacheCustomizer> customizers;
   private final CacheKeyEncoder keyEncoder;
   private final ClassTaggedJsonCodec untypedCodec;
+  private final ClassLoader classLoader;
 
   ConfiguredCacheFactory(
       TieredCacheProperties properties,
@@ -37,6 +39,7 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
     this.customizers = List.copyOf(customizers);
     this.keyEncoder = keyEncoder;
     this.untypedCodec = new ClassTaggedJsonCodec(allowedPackages, classLoader);
+    this.classLoader = classLoader;
   }
 
   @Override
@@ -70,10 +73,13 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
   }
 
   private ValueCodec<Object> valueCodec(ResolvedCacheSpec spec) {
-    Class<?> type = spec.valueType();
-    return type == null
-        ? NullValueCodec.wrap(untypedCodec)
-        : NullValueCodec.wrap(JacksonValueCodec.of(type), type);
+    String declared = spec.valueType();
+    if (declared == null) {
+      return NullValueCodec.wrap(untypedCodec);
+    }
+    JavaType type = ValueTypes.resolve(declared, classLoader); // the validator checked it
+    return NullValueCodec.wrap(
+        JacksonValueCodec.of(JacksonValueCodec.defaultMapper(), type), type.getRawClass());
   }
 
   private static Promotion<Object> promotion(ResolvedCacheSpec spec) {

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param absentTtl how long a loaded null is remembered as absent, or {@code null}
  * @param ttlJitter the TTL jitter
  * @param freshness the freshness mode, with its bound
- * @param valueType the declared value type, or {@code null}
+ * @param valueType the declared value type as configured (see {@link ValueTypes}), or {@code null}
  * @param keyPrefix text in front of every key
  * @param allowNullValues whether nulls are cached
  * @param store the name of the store of tiers that name none
@@ -50,7 +50,7 @@ public record ResolvedCacheSpec(
     @Nullable Duration absentTtl,
     double ttlJitter,
     Freshness freshness,
-    @Nullable Class<?> valueType,
+    @Nullable String valueType,
     String keyPrefix,
     boolean allowNullValues,
     String store) {

@@ -170,10 +170,14 @@ public class TieredCacheProperties implements Validator {
     private @Nullable Duration maxStaleness;
 
     /**
-     * The class of the cache's values, written as JSON for exactly that class. Default: none, so
-     * each copy records its value's class, which must be in allowed-packages.
+     * The type of the cache's values, written as JSON for exactly that type: a class name ({@code
+     * com.example.Post}, {@code Outer$Inner} for a nested class) or a generic type in Java's
+     * notation ({@code java.util.List<com.example.Post>}, {@code java.util.Map<java.lang.String,
+     * com.example.Post>}) for a method that returns a collection or a {@code Flux}. Default: none,
+     * so each copy records its value's class (and a collection's element class), which must be in
+     * allowed-packages.
      */
-    private @Nullable Class<?> valueType;
+    private @Nullable String valueType;
 
     /** Text put in front of every key of the cache. Default: none. */
     private @Nullable String keyPrefix;
@@ -248,11 +252,11 @@ public class TieredCacheProperties implements Validator {
       this.ttlJitter = ttlJitter;
     }
 
-    public @Nullable Class<?> getValueType() {
+    public @Nullable String getValueType() {
       return valueType;
     }
 
-    public void setValueType(@Nullable Class<?> valueType) {
+    public void setValueType(@Nullable String valueType) {
       this.valueType = valueType;
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.ClassUtils;
 import org.springframework.validation.Errors;
 
 /**
@@ -76,6 +77,11 @@ final class TieredCachePropertiesValidator {
     positive("health.timeout", properties.getHealth().getTimeout());
   }
 
+  private static ClassLoader classLoader() {
+    ClassLoader loader = ClassUtils.getDefaultClassLoader();
+    return loader != null ? loader : TieredCachePropertiesValidator.class.getClassLoader();
+  }
+
   private void cacheName(String path, @Nullable String name) {
     if (name == null || name.isBlank()) {
       reject(path, "must name a cache, but is empty");
@@ -100,6 +106,13 @@ final class TieredCachePropertiesValidator {
     Double jitter = spec.getTtlJitter();
     if (jitter != null && !(jitter >= 0.0 && jitter <= 0.5)) {
       reject(path + ".ttl-jitter", "must be between 0 and 0.5, but is " + jitter);
+    }
+    if (spec.getValueType() != null) {
+      try {
+        ValueTypes.resolve(spec.getValueType(), classLoader());
+      } catch (IllegalArgumentException e) {
+        reject(path + ".value-type", String.valueOf(e.getMessage()));
+      }
     }
     if (spec.getStore() != null && !storeNames.contains(spec.getStore())) {
       reject(

@@ -2,15 +2,20 @@ package io.github.tieredcache.spring.boot.cache;
 
 import io.github.tieredcache.Placement;
 import io.github.tieredcache.TieredCache;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
 import org.springframework.cache.support.NullValue;
 
@@ -38,14 +43,21 @@ import org.springframework.cache.support.NullValue;
  * ValueRetrievalException}.
  *
  * <p><b>Failures</b> of the remote tiers never reach the caller (the tiered cache answers from the
- * L0 or the loader); anything else this cache throws (a value its codec refuses, say) reaches
- * Spring's {@link org.springframework.cache.interceptor.CacheErrorHandler}.
+ * L0 or the loader). <b>A value the codec refuses</b> (a class outside {@code allowed-packages}, a
+ * value of another type than {@code value-type}) is not cached and never fails the request: {@link
+ * #put} drops the key's old value instead (so a {@code @CachePut} never leaves the previous one
+ * behind) and logs one WARN per cache and class naming the setting that fixes it, later ones at
+ * DEBUG; a loaded value is treated alike by the tiered cache. Anything else this cache throws
+ * reaches Spring's {@link org.springframework.cache.interceptor.CacheErrorHandler}.
  *
  * <p>Thread-safe.
  */
 public class TieredSpringCache extends AbstractValueAdaptingCache {
 
+  private static final Logger log = LoggerFactory.getLogger(TieredSpringCache.class);
+
   private final TieredCache<Object, Object> cache;
+  private final Set<Class<?>> refusedClasses = ConcurrentHashMap.newKeySet();
   private final CacheKeyEncoder keyEncoder;
   private final String keyPrefix;
   private final String storeName;
@@ -152,25 +164,58 @@ public class TieredSpringCache extends AbstractValueAdaptingCache {
 
   @Override
   public void put(Object key, @Nullable Object value) {
-    cache.put(encodeKey(key), toStoreValue(value));
+    Object storeValue = toStoreValue(value);
+    String encoded = encodeKey(key);
+    try {
+      cache.put(encoded, storeValue);
+    } catch (IllegalArgumentException | UncheckedIOException refused) {
+      refused(storeValue, refused);
+      cache.invalidate(encoded);
+    }
+  }
+
+  /** Logs a value the codec refused: once per class at WARN, with the reason, then at DEBUG. */
+  private void refused(Object value, RuntimeException why) {
+    Class<?> type = value.getClass();
+    if (refusedClasses.add(type)) {
+      log.warn(
+          "cache '{}': a {} is not cached: {} (logged once per cache and class; later ones at"
+              + " debug level)",
+          getName(),
+          type.getName(),
+          why.getMessage());
+    } else {
+      log.debug("cache '{}': a {} is not cached", getName(), type.getName(), why);
+    }
   }
 
   /**
    * Stores {@code value} unless the key already has one, using the tiered cache's single-flight
-   * load, so two callers in this instance cannot both store.
+   * load, so two callers in this instance cannot both store. Returns {@code null} when it stored,
+   * as Spring's contract says, and the existing value's wrapper otherwise. A remembered absence (a
+   * {@code null} loaded on a cache without null values and kept for its {@code absent-ttl}) is no
+   * value: the value is stored over it, with a {@link #put}.
    */
   @Override
   public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
     Object storeValue = toStoreValue(value);
+    String encoded = encodeKey(key);
     AtomicBoolean stored = new AtomicBoolean();
     Object existing =
         cache.get(
-            encodeKey(key),
+            encoded,
             k -> {
               stored.set(true);
               return storeValue;
             });
-    return stored.get() ? null : toValueWrapper(existing);
+    if (stored.get()) {
+      return null;
+    }
+    if (existing == null) {
+      put(key, value);
+      return null;
+    }
+    return toValueWrapper(existing);
   }
 
   @Override

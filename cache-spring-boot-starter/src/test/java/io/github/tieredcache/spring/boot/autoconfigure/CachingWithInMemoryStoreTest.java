@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cache.Cache;
 import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.CachePut;
@@ -26,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /** {@code @Cacheable} and friends through the auto-configured manager, on the in-process store. */
+@ExtendWith(OutputCaptureExtension.class)
 class CachingWithInMemoryStoreTest {
 
   private final ApplicationContextRunner runner =
@@ -69,18 +73,24 @@ class CachingWithInMemoryStoreTest {
   }
 
   @Test
-  void withoutAllowedPackagesNorAnApplicationPackageTheRefusalNamesTheSettings() {
+  void withoutAllowedPackagesNorAnApplicationPackageTheRefusalIsLoggedOnceNamingTheSettings(
+      CapturedOutput output) {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(TieredCacheAutoConfiguration.class))
         .withUserConfiguration(App.class)
         .run(
             context -> {
               Posts posts = context.getBean(Posts.class);
-              assertThatThrownBy(() -> posts.find(1))
-                  .as("Spring's default CacheErrorHandler rethrows the codec's refusal")
-                  .isInstanceOf(IllegalArgumentException.class)
-                  .hasMessageContaining("tiered-cache.allowed-packages")
-                  .hasMessageContaining("value-type");
+              for (int i = 0; i < 5; i++) {
+                assertThat(posts.find(1)).as("the request never fails").isNotNull();
+              }
+              assertThat(posts.loads()).as("nothing is cached").hasValue(5);
+              assertThat(output)
+                  .containsOnlyOnce(
+                      "a " + Post.class.getName() + " is not cached: " + Post.class.getName())
+                  .contains("tiered-cache.allowed-packages")
+                  .contains("value-type")
+                  .doesNotContain("at io.github.tieredcache");
             });
   }
 
@@ -159,16 +169,30 @@ class CachingWithInMemoryStoreTest {
   }
 
   @Test
-  void aValueTheCodecRefusesGoesToTheCacheErrorHandler() {
+  void aValueTheCodecRefusesIsNotCachedAndNeverReachesTheErrorHandler() {
     runner
         .withUserConfiguration(RecordingErrorHandler.class)
         .run(
             context -> {
               Posts posts = context.getBean(Posts.class);
               assertThat(posts.notAllowed(1)).isInstanceOf(Opaque.class);
+              assertThat(posts.notAllowed(1)).isInstanceOf(Opaque.class);
               RecordingErrorHandler handler = context.getBean(RecordingErrorHandler.class);
-              assertThat(handler.errors).isNotEmpty();
+              assertThat(handler.errors).isEmpty();
             });
+  }
+
+  @Test
+  void aCachePutOfARefusedValueDropsThePreviousOne() {
+    runner.run(
+        context -> {
+          Posts posts = context.getBean(Posts.class);
+          Cache cache = context.getBean(TieredCacheManager.class).getCache("posts");
+          cache.put(9L, new Post(9, "old"));
+          cache.put(9L, new Opaque());
+          assertThat(cache.get(9L)).as("the old value is not left behind").isNull();
+          assertThat(posts.find(9).title()).isEqualTo("post 9");
+        });
   }
 
   @Test

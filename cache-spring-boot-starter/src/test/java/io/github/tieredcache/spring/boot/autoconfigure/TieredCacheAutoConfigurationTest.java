@@ -152,7 +152,7 @@ class TieredCacheAutoConfigurationTest {
               assertThat(posts.promotionSource()).isEqualTo("old");
               assertThat(posts.promotionTarget()).isEqualTo("fresh");
               assertThat(posts.absentTtl()).isEqualTo(Duration.ofSeconds(15));
-              assertThat(posts.valueType()).isEqualTo(Post.class);
+              assertThat(posts.valueType()).isEqualTo(Post.class.getName());
               ResolvedCacheSpec users = properties.resolve("users");
               assertThat(users.l0MaximumSize()).isEqualTo(500);
               assertThat(users.promotion()).isEqualTo(PromotionPolicy.WARM_TO_HOT);

@@ -26,6 +26,9 @@ class TieredCachePropertiesValidationTest {
           tiered-cache.caches.posts.promotion.policy        | sometimes    | tiered-cache.caches.posts.promotion.policy
           tiered-cache.caches.posts.promotion.hits          | 0            | tiered-cache.caches.posts.promotion.hits
           tiered-cache.caches.posts.value-type              | com.example.NoSuchType | tiered-cache.caches.posts.value-type
+          tiered-cache.caches.posts.value-type              | java.util.List<com.example.NoSuchType> | tiered-cache.caches.posts.value-type
+          tiered-cache.defaults.value-type                  | java.util.List<java.lang.String | tiered-cache.defaults.value-type
+          tiered-cache.caches.posts.value-type              | int          | tiered-cache.caches.posts.value-type
           tiered-cache.caches.posts.default-tier            | lukewarm     | tiered-cache.caches.posts.default-tier
           tiered-cache.caches.posts.store                   | elsewhere    | tiered-cache.caches.posts.store
           tiered-cache.cache-names[0]                       | ''           | tiered-cache.cache-names[0]

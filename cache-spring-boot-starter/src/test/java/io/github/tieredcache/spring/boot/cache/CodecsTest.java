@@ -8,8 +8,13 @@ import io.github.tieredcache.codec.JacksonValueCodec;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.support.NullValue;
 
@@ -56,13 +61,68 @@ class CodecsTest {
   }
 
   @Test
-  void classTaggedCodecRefusesToEncodeCollectionsAndDisallowedClasses() {
+  void classTaggedCodecRoundTripsCollectionsOfOneAllowedClassWithTheirElementType() {
+    Post first = new Post(1, "one", Instant.EPOCH);
+    Post second = new Post(2, "two", Instant.EPOCH);
+
+    Object list = roundTrip(tagged, List.of(first, second));
+    assertThat(list).isInstanceOf(List.class).isEqualTo(List.of(first, second));
+    assertThat(((List<?>) list).get(0)).as("elements are Posts, not maps").isInstanceOf(Post.class);
+    assertThat(roundTrip(tagged, new LinkedHashSet<>(List.of(second, first))))
+        .isInstanceOf(Set.class)
+        .asInstanceOf(InstanceOfAssertFactories.ITERABLE)
+        .containsExactly(second, first);
+    Map<String, Post> byTitle = new LinkedHashMap<>();
+    byTitle.put("one", first);
+    byTitle.put("two", second);
+    assertThat(roundTrip(tagged, byTitle)).isEqualTo(byTitle);
+    assertThat(roundTrip(tagged, Map.of(7L, "seven"))).isEqualTo(Map.of(7L, "seven"));
+    assertThat(roundTrip(tagged, List.of())).isEqualTo(List.of());
+    assertThat(roundTrip(tagged, Arrays.asList(first, null))).isEqualTo(Arrays.asList(first, null));
+    assertThat(new String(tagged.encode(List.of(first)), StandardCharsets.UTF_8))
+        .contains("java.util.List<" + Post.class.getName() + ">");
+  }
+
+  @Test
+  void classTaggedCodecRefusesCollectionsItCouldNotReadBackAndDisallowedClasses() {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> tagged.encode(List.of(1)))
+        .isThrownBy(() -> tagged.encode(List.of(1, "two")))
+        .withMessageContaining("several classes")
         .withMessageContaining("value-type");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> tagged.encode(List.of(List.of(1))))
+        .withMessageContaining("value-type");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> tagged.encode(List.of(new Object())))
+        .withMessageContaining("java.lang.Object")
+        .withMessageContaining("allowed-packages");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> tagged.encode(Map.of(new Post(1, "k", Instant.EPOCH), "v")))
+        .withMessageContaining("keys");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> tagged.encode(Map.entry("a", "b")))
         .withMessageContaining("allowed-packages");
+  }
+
+  @Test
+  void classTaggedCodecRefusesForgedCollectionRecords() {
+    for (String forged :
+        List.of(
+            "java.util.List<java.lang.ProcessBuilder>",
+            "java.util.ArrayList<java.lang.String>",
+            "java.util.List<java.lang.String,java.lang.String>",
+            "java.util.LinkedHashMap<java.lang.String,java.lang.Thread>",
+            "java.util.List<java.util.List<com.example.Gadget>>")) {
+      byte[] bytes = tag(forged, "[]");
+      assertThatIllegalArgumentException()
+          .as(forged)
+          .isThrownBy(() -> tagged.decode(bytes, 0, bytes.length))
+          .withMessageContaining("allowed-packages");
+    }
+    byte[] untypedWithElements = tag("java.util.List", "[{\"a\":1}]");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> tagged.decode(untypedWithElements, 0, untypedWithElements.length))
+        .withMessageContaining("holds elements");
   }
 
   @Test

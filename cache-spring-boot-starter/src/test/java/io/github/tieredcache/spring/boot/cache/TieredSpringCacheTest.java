@@ -163,6 +163,31 @@ class TieredSpringCacheTest {
   }
 
   @Test
+  void putIfAbsentAfterARememberedAbsenceStoresAndSaysSo() {
+    try (TieredCache<Object, Object> remembering =
+        TieredCache.builder()
+            .name("absences")
+            .store(store)
+            .absentTtl(Duration.ofMinutes(1))
+            .valueCodec(NullValueCodec.wrap(JacksonValueCodec.of(String.class), String.class))
+            .build()) {
+      TieredSpringCache spring =
+          new TieredSpringCache(
+              remembering, /* allowNullValues= */ false, DefaultCacheKeyEncoder.INSTANCE, "", "x");
+      AtomicInteger calls = new AtomicInteger();
+      assertThat(spring.get("k", () -> calls.incrementAndGet() > 0 ? null : "never")).isNull();
+      assertThat(spring.get("k", () -> "loaded again")).as("the absence is remembered").isNull();
+      assertThat(calls).hasValue(1);
+
+      assertThat(spring.putIfAbsent("k", "first")).as("null: stored").isNull();
+      assertThat(spring.get("k", String.class)).isEqualTo("first");
+      Cache.ValueWrapper existing = spring.putIfAbsent("k", "second");
+      assertThat(existing).isNotNull();
+      assertThat(existing.get()).isEqualTo("first");
+    }
+  }
+
+  @Test
   void evictIfPresentReportsPriorPresence() {
     cache.put("k", "v");
 
