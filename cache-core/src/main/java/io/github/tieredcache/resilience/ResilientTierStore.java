@@ -87,6 +87,7 @@ public final class ResilientTierStore implements TierStore {
   private final AtomicBoolean replayScheduled = new AtomicBoolean();
   private final AtomicBoolean probing = new AtomicBoolean();
   private final Notices notices;
+  private final OutageLog outageLog;
   private final String origin = "store-" + UUID.randomUUID();
   private volatile boolean closed;
 
@@ -97,6 +98,7 @@ public final class ResilientTierStore implements TierStore {
     this.options = Objects.requireNonNull(options, "options");
     this.backlog = new InvalidationBacklog(options.backlogCapacity());
     this.notices = new Notices(options.backlogCapacity());
+    this.outageLog = new OutageLog(breaker.getName(), System::nanoTime);
     this.retryLater =
         CompletableFuture.delayedExecutor(
             options.replayRetryInterval().toNanos(), TimeUnit.NANOSECONDS);
@@ -321,8 +323,8 @@ public final class ResilientTierStore implements TierStore {
     if (closed) {
       return;
     }
-    log.info("Tier store circuit breaker '{}': {}", breaker.getName(), event.getStateTransition());
     CircuitBreaker.State to = event.getStateTransition().getToState();
+    outageLog.onTransition(event.getStateTransition().getFromState(), to);
     if (to == CircuitBreaker.State.HALF_OPEN) {
       probe();
     } else if (letsCallsThrough(to)) {
