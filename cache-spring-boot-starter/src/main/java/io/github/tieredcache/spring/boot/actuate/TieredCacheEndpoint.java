@@ -3,6 +3,8 @@ package io.github.tieredcache.spring.boot.actuate;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.tieredcache.Tier;
 import io.github.tieredcache.TieredCache;
+import io.github.tieredcache.resilience.ResilientTierStore;
+import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spring.boot.cache.TieredCacheManager;
 import io.github.tieredcache.spring.boot.cache.TieredSpringCache;
 import io.github.tieredcache.spring.boot.store.NamedTierStore;
@@ -16,6 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -29,11 +35,14 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * breakers; and a delete operation that clears one cache in every tier and instance.
  *
  * <p>{@code GET /actuator/tieredcache} lists every cache, {@code GET /actuator/tieredcache/{name}}
- * one (404 if there is no such cache), {@code DELETE /actuator/tieredcache/{name}} clears one and
- * answers {@code true}, or {@code false} if there is no such cache.
+ * one, {@code DELETE /actuator/tieredcache/{name}} clears one and answers whether it is {@code
+ * cleared} or, while Redis fails, {@code queued} (see {@link #clear}). An unknown cache is 404.
  */
 @Endpoint(id = "tieredcache")
 public class TieredCacheEndpoint {
+
+  /** How long {@link #clear} waits for the clear to be done before it answers {@code queued}. */
+  public static final Duration CLEAR_WAIT = Duration.ofSeconds(2);
 
   private final TieredCacheManager cacheManager;
   private final TierStores stores;
@@ -67,16 +76,59 @@ public class TieredCacheEndpoint {
 
   /**
    * Removes every entry of the cache called {@code name} from every tier, here and in the other
-   * instances. Returns whether there was such a cache.
+   * instances. Answers 404 ({@code null}) when there is no such cache; otherwise whether the clear
+   * is done ({@code cleared}) or, with Redis failing, {@code queued}: this instance's L0 is cleared
+   * at once, and the remote clear waits in the store's backlog and runs when Redis answers again
+   * (until then, reads of the cache skip Redis and load). Waits at most {@link #CLEAR_WAIT}.
    */
   @DeleteOperation
-  public boolean clear(@Selector String name) {
-    TieredSpringCache cache = cacheManager.getExistingCache(name);
-    if (cache == null) {
-      return false;
+  public @Nullable ClearDescriptor clear(@Selector String name) {
+    TieredSpringCache springCache = cacheManager.getExistingCache(name);
+    if (springCache == null) {
+      return null;
     }
-    cache.getNativeCache().invalidateAll();
-    return true;
+    TieredCache<Object, Object> cache = springCache.getNativeCache();
+    CompletableFuture<Void> clear = cache.invalidateAllAsync();
+    boolean done;
+    try {
+      clear.get(CLEAR_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      done = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      done = false;
+    } catch (ExecutionException | TimeoutException e) {
+      done = false;
+    }
+    int pending = 0;
+    for (TierStore store : storesOf(springCache)) {
+      if (store instanceof ResilientTierStore resilient) {
+        pending += resilient.pendingInvalidations();
+      }
+    }
+    if (done && pending == 0) {
+      return new ClearDescriptor(name, "cleared", "every tier, in every instance");
+    }
+    return new ClearDescriptor(
+        name,
+        "queued",
+        "this instance's L0 is cleared; Redis does not answer, so the clear of the remote tiers"
+            + " waits and runs when it answers again, and the other instances drop their L0 then"
+            + " (or within the cache's staleness bound)");
+  }
+
+  private List<TierStore> storesOf(TieredSpringCache springCache) {
+    List<TierStore> all = new ArrayList<>();
+    try {
+      all.add(stores.get(springCache.getStoreName()).store());
+    } catch (IllegalArgumentException e) {
+      // a cache of a custom manager may name a store the starter does not know
+    }
+    for (Tier tier : springCache.getNativeCache().tiers()) {
+      if (tier.store() != null && !all.contains(tier.store())) {
+        all.add(tier.store());
+      }
+    }
+    return all;
   }
 
   private CacheDescriptor describe(TieredSpringCache springCache) {
@@ -150,6 +202,16 @@ public class TieredCacheEndpoint {
         breaker == null ? null : breaker.getState().name(),
         breaker == null ? null : breaker.getMetrics().getFailureRate());
   }
+
+  /**
+   * The answer of a clear.
+   *
+   * @param cache the cache's name
+   * @param status {@code cleared}, or {@code queued} while Redis does not answer
+   * @param detail what the status means
+   */
+  public record ClearDescriptor(String cache, String status, String detail)
+      implements OperationResponseBody {}
 
   /**
    * Every cache and store.

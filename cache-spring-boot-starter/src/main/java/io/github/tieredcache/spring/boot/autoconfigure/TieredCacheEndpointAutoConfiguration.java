@@ -1,9 +1,11 @@
 package io.github.tieredcache.spring.boot.autoconfigure;
 
 import io.github.tieredcache.spring.boot.actuate.TieredCacheEndpoint;
+import io.github.tieredcache.spring.boot.actuate.TieredCacheEndpointWebExtension;
 import io.github.tieredcache.spring.boot.cache.TieredCacheManager;
 import io.github.tieredcache.spring.boot.store.TierStores;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -26,5 +28,13 @@ public final class TieredCacheEndpointAutoConfiguration {
   @ConditionalOnAvailableEndpoint
   TieredCacheEndpoint tieredCacheEndpoint(TieredCacheManager cacheManager, TierStores stores) {
     return new TieredCacheEndpoint(cacheManager, stores);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(TieredCacheEndpoint.class)
+  @ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+  TieredCacheEndpointWebExtension tieredCacheEndpointWebExtension(TieredCacheEndpoint endpoint) {
+    return new TieredCacheEndpointWebExtension(endpoint);
   }
 }

@@ -1,17 +1,26 @@
 package io.github.tieredcache.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.tieredcache.memory.InMemoryTierStore;
+import io.github.tieredcache.resilience.ResilientTierStore;
+import io.github.tieredcache.resilience.ResilientTierStoreOptions;
+import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spring.boot.actuate.TieredCacheEndpoint;
 import io.github.tieredcache.spring.boot.actuate.TieredCacheEndpoint.CacheDescriptor;
+import io.github.tieredcache.spring.boot.actuate.TieredCacheEndpoint.ClearDescriptor;
 import io.github.tieredcache.spring.boot.cache.TieredCacheManager;
 import io.github.tieredcache.spring.boot.store.NamedTierStore;
 import io.github.tieredcache.spring.boot.store.TierStores;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -70,9 +79,11 @@ class TieredCacheActuatorAutoConfigurationTest {
           assertThat(posts.store()).isEqualTo("default");
           assertThat(endpoint.cache("unknown")).isNull();
 
-          assertThat(endpoint.clear("posts")).isTrue();
+          assertThat(endpoint.clear("posts"))
+              .as("the in-process store clears at once")
+              .returns("cleared", ClearDescriptor::status);
           assertThat(cache.get("1")).isNull();
-          assertThat(endpoint.clear("unknown")).isFalse();
+          assertThat(endpoint.clear("unknown")).as("404").isNull();
         });
   }
 
@@ -215,8 +226,77 @@ class TieredCacheActuatorAutoConfigurationTest {
             });
   }
 
+  @Test
+  void aClearWhileTheStoreFailsAnswersQueuedAndRunsWhenItAnswers() {
+    runner
+        .withUserConfiguration(StoreThatFailsClears.class)
+        .withPropertyValues(
+            "tiered-cache.cache-names=posts", "management.endpoints.web.exposure.include=*")
+        .run(
+            context -> {
+              TieredCacheEndpoint endpoint = context.getBean(TieredCacheEndpoint.class);
+              StoreThatFailsClears failing = context.getBean(StoreThatFailsClears.class);
+              var cache = context.getBean(TieredCacheManager.class).getCache("posts");
+              cache.put("1", "one");
+
+              failing.failClears.set(true);
+              ClearDescriptor queued = endpoint.clear("posts");
+              assertThat(queued.status()).isEqualTo("queued");
+              assertThat(queued.detail()).contains("waits");
+              assertThat(cache.get("1")).as("the L0 is cleared at once").isNull();
+
+              failing.failClears.set(false);
+              await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(() -> failing.resilient.pendingInvalidations() == 0);
+              assertThat(endpoint.clear("posts").status()).isEqualTo("cleared");
+            });
+  }
+
   private static Health storeHealth(CompositeHealthContributor health) {
     return ((HealthIndicator) health.getContributor("default")).health();
+  }
+
+  /**
+   * An in-memory store whose clears fail while {@code failClears} is set, behind a breaker, as a
+   * Redis that does not answer.
+   */
+  @Configuration(proxyBeanMethods = false)
+  static class StoreThatFailsClears {
+    final AtomicBoolean failClears = new AtomicBoolean();
+    final ResilientTierStore resilient =
+        ResilientTierStore.wrap(
+            failingClears(new InMemoryTierStore(), failClears),
+            ResilientTierStoreOptions.builder().replayRetryInterval(Duration.ofMillis(50)).build());
+
+    @Bean
+    TierStores failingClearStores() {
+      return new TierStores(
+          List.of(
+              new NamedTierStore(
+                  TierStores.DEFAULT,
+                  resilient,
+                  resilient.circuitBreaker(),
+                  "redis 127.0.0.1:1",
+                  () -> CompletableFuture.completedFuture(null))));
+    }
+
+    private static TierStore failingClears(TierStore store, AtomicBoolean fail) {
+      return (TierStore)
+          Proxy.newProxyInstance(
+              TierStore.class.getClassLoader(),
+              new Class<?>[] {TierStore.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("clear") && fail.get()) {
+                  return CompletableFuture.failedFuture(new IllegalStateException("no answer"));
+                }
+                try {
+                  return method.invoke(store, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+    }
   }
 
   /** A store whose probe fails, behind a breaker, standing in for an unreachable Redis. */

@@ -139,7 +139,13 @@ class TieredCacheApplicationIT {
         http.send(
             HttpRequest.newBuilder(uri("/actuator/tieredcache/posts")).DELETE().build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(cleared.statusCode()).isBetween(200, 204);
+    assertThat(cleared.statusCode()).isEqualTo(200);
+    assertThat(cleared.body()).contains("\"status\":\"cleared\"");
+    HttpResponse<String> unknown =
+        http.send(
+            HttpRequest.newBuilder(uri("/actuator/tieredcache/nosuchcache")).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).as("as GET answers").isEqualTo(404);
     posts.find(4);
     assertThat(posts.loads()).hasValue(2);
   }
