@@ -1055,7 +1055,7 @@ public abstract class TieredCacheContract {
     assertThat(
             registry
                 .get("cache.gets")
-                .tags("tier", "warm", "result", "miss")
+                .tags("tier", "none", "result", "miss")
                 .functionCounter()
                 .count())
         .isEqualTo(1.0);

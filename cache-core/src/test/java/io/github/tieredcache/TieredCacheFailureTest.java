@@ -96,7 +96,8 @@ class TieredCacheFailureTest {
     try (TieredCache<String, String> second = builder.build()) {
       assertThat(registry.getMeters()).hasSize(meters);
       second.get("k", k -> "v");
-      assertThat(registry.get("cache.gets").tags("tier", "l0", "result", "miss").functionCounter())
+      assertThat(
+              registry.get("cache.gets").tags("tier", "none", "result", "miss").functionCounter())
           .extracting(c -> c.count())
           .isEqualTo(1.0);
     }

@@ -15,10 +15,17 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The Micrometer meters of one cache, under Micrometer's cache names with a {@code tier} tag:
- * {@code cache.gets{result=hit|miss}}, {@code cache.puts}, {@code cache.evictions}, {@code
- * cache.size}, {@code cache.promotions{from,to}}, {@code cache.loads{result}}, {@code
- * cache.decode.errors}, {@code cache.remote.errors}, {@code cache.remote.oversized}, {@code
- * cache.gets.coalesced}, {@code cache.writes.refused}, and the {@code cache.remote.latency} timer.
+ * {@code cache.gets{tier,result}}, {@code cache.puts}, {@code cache.evictions}, {@code cache.size},
+ * {@code cache.promotions{from,to}}, {@code cache.loads{result}}, {@code cache.decode.errors},
+ * {@code cache.remote.errors}, {@code cache.remote.oversized}, {@code cache.gets.coalesced}, {@code
+ * cache.writes.refused}, and the {@code cache.remote.latency} timer.
+ *
+ * <p><b>{@code cache.gets} counts each read once</b>, as Micrometer's cache meters do: with {@code
+ * result=hit} and the level that served it ({@code tier=l0}, {@code hot}, {@code warm}, ...), or
+ * with {@code result=miss} and {@code tier=none} when no level did. So their sum is the reads, the
+ * {@code hit} share is the hit ratio, and each level's share is what it served; a copy kept in the
+ * cold tier is a cold hit, not a hot and a warm miss as well. (How often a tier was asked and had
+ * nothing is in {@code stats()}: the remote tiers are asked together, in one round trip.)
  *
  * <p>Every meter but the latency timer is a function meter that reads the striped counters of
  * {@link StatsRecorder} when the registry is scraped, so counting on the hot path makes no
@@ -32,6 +39,9 @@ import java.util.function.ToDoubleFunction;
  */
 final class CacheMeters implements AutoCloseable {
 
+  /** The {@code tier} tag of the reads that no level answered. */
+  static final String UNSERVED = "none";
+
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
   private final Timer remoteLatency;
@@ -41,20 +51,19 @@ final class CacheMeters implements AutoCloseable {
     this.registry = registry;
     for (int i = 0; i < recorder.tierNames().size(); i++) {
       int tier = i;
-      Tags tags = base.and("tier", recorder.tierNames().get(i));
       counter(
           "cache.gets",
-          tags.and("result", "hit"),
-          "Reads answered by this tier",
+          base.and("tier", recorder.tierNames().get(i)).and("result", "hit"),
+          "Reads answered by this level, each read counted once, at the level that served it",
           r -> r.hits(tier),
           recorder);
-      counter(
-          "cache.gets",
-          tags.and("result", "miss"),
-          "Reads that reached this tier and went on",
-          r -> r.misses(tier),
-          recorder);
     }
+    counter(
+        "cache.gets",
+        base.and("tier", UNSERVED).and("result", "miss"),
+        "Reads no level answered: loaded, found nowhere, or joined a read of the key in flight",
+        StatsRecorder::unserved,
+        recorder);
     Tags l0 = base.and("tier", "l0");
     counter(
         "cache.evictions", l0, "Entries evicted from the L0", StatsRecorder::l0Evictions, recorder);

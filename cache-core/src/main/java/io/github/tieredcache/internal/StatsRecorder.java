@@ -224,6 +224,15 @@ final class StatsRecorder {
     return oversized.sum();
   }
 
+  /** Returns the reads that no level answered: every read less those some level served. */
+  long unserved() {
+    long served = 0;
+    for (int i = 0; i < tierNames.size(); i++) {
+      served += hits(i);
+    }
+    return Math.max(0, requests() - served);
+  }
+
   /**
    * Returns every read: each one either hit or missed the L0 (with the L0 off, every read misses).
    */
