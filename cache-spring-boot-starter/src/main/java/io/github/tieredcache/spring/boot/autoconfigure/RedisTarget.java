@@ -44,11 +44,19 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
   }
 
   /**
-   * Returns the default store's target: {@code tiered-cache.redis}, then {@code spring.data.redis}.
+   * Returns the default store's target: {@code tiered-cache.redis} when it names a server; else
+   * Boot's connection details ({@code boot}: a {@code @ServiceConnection}, Docker Compose, or
+   * Boot's own reading of {@code spring.data.redis.*}) when Boot's Redis module is present; else
+   * {@code spring.data.redis.*} read here. Credentials, TLS and the timeout set under {@code
+   * tiered-cache.redis} apply in every case.
    */
-  static RedisTarget ofDefault(RedisConnection own, Environment environment) {
-    SpringDataRedis spring = SpringDataRedis.bind(Binder.get(environment));
+  static RedisTarget ofDefault(
+      RedisConnection own, Environment environment, @Nullable RedisConnection boot) {
     boolean ownNamesServer = !own.getCluster().getNodes().isEmpty() || own.getHost() != null;
+    // Boot's details, when it has them, stand where spring.data.redis.* would: Boot read those
+    // settings (or a @ServiceConnection) into them already.
+    SpringDataRedis spring =
+        boot != null ? SpringDataRedis.of(boot) : SpringDataRedis.bind(Binder.get(environment));
     RedisConnection merged = new RedisConnection();
     if (ownNamesServer) {
       merged.getCluster().setNodes(own.getCluster().getNodes());
@@ -186,6 +194,19 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
       @Nullable String password,
       @Nullable Boolean ssl,
       List<String> clusterNodes) {
+
+    /** The settings Boot's connection details give, read into the starter's form. */
+    static SpringDataRedis of(RedisConnection boot) {
+      return new SpringDataRedis(
+          null,
+          boot.getHost(),
+          boot.getPort(),
+          boot.getDatabase(),
+          boot.getUsername(),
+          boot.getPassword(),
+          boot.getSsl().getEnabled(),
+          boot.getCluster().getNodes());
+    }
 
     static SpringDataRedis bind(Binder binder) {
       String p = "spring.data.redis.";

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,16 +31,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Auto-configuration of the Redis tier stores, when Lettuce and cache-redis are on the class path
- * and a Redis is configured ({@code tiered-cache.redis.cluster.nodes} or {@code .host}, or Spring
- * Boot's {@code spring.data.redis.*}).
+ * and a Redis is configured: {@code tiered-cache.redis.cluster.nodes} or {@code .host}, Spring
+ * Boot's {@code spring.data.redis.*}, or a {@code DataRedisConnectionDetails} bean (a
+ * {@code @ServiceConnection}, Docker Compose support, the application's own), in that order; see
+ * {@link RedisTarget#ofDefault}.
  *
  * <p>It creates one Lettuce {@link ClientResources} and one client for the default store ({@link
  * RedisClusterClient} or {@link RedisClient}), both shut down with the context and both replaced by
@@ -48,7 +53,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@link ResilientTierStore} configured by {@code tiered-cache.circuit-breaker.*}. This is the only
  * class of the starter that touches Lettuce.
  */
-@AutoConfiguration(before = TieredCacheAutoConfiguration.class)
+@AutoConfiguration(
+    before = TieredCacheAutoConfiguration.class,
+    afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass({RedisClient.class, RedisTierStore.class})
 @ConditionalOnBooleanProperty(name = "tiered-cache.enabled", matchIfMissing = true)
 @Conditional({
@@ -67,24 +74,43 @@ public final class TieredCacheRedisAutoConfiguration {
 
   private static final byte[] PROBE_KEY = "probe".getBytes(StandardCharsets.US_ASCII);
 
+  /**
+   * The Lettuce resources, unless the application (or Boot's Redis auto-configuration, which runs
+   * first) has some; Boot's {@code ClientResourcesBuilderCustomizer}s apply to these too.
+   */
   @Bean(destroyMethod = "shutdown")
   @ConditionalOnMissingBean
-  ClientResources tieredCacheClientResources() {
-    return DefaultClientResources.builder()
-        .reconnectDelay(
-            Delay.exponential(
-                Duration.ofMillis(10),
-                RedisTierStoreOptions.DEFAULT_MAX_RECONNECT_DELAY,
-                2,
-                TimeUnit.MILLISECONDS))
-        .build();
+  ClientResources tieredCacheClientResources(ApplicationContext context) {
+    ClientResources.Builder builder =
+        DefaultClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(10),
+                    RedisTierStoreOptions.DEFAULT_MAX_RECONNECT_DELAY,
+                    2,
+                    TimeUnit.MILLISECONDS));
+    if (BootRedisConnection.isPresent(context.getClassLoader())) {
+      BootRedisConnection.customize(context, builder);
+    }
+    return builder.build();
+  }
+
+  /** Boot's connection details, as the starter's settings, or {@code null} without them. */
+  private static @Nullable RedisConnection bootConnection(ApplicationContext context) {
+    return BootRedisConnection.isPresent(context.getClassLoader())
+        ? BootRedisConnection.connection(context)
+        : null;
   }
 
   @Bean(destroyMethod = "shutdown")
   @ConditionalOnMissingBean(AbstractRedisClient.class)
   AbstractRedisClient tieredCacheRedisClient(
-      ClientResources resources, TieredCacheProperties properties, Environment environment) {
-    RedisTarget target = RedisTarget.ofDefault(properties.getRedis(), environment);
+      ClientResources resources,
+      TieredCacheProperties properties,
+      Environment environment,
+      ApplicationContext context) {
+    RedisTarget target =
+        RedisTarget.ofDefault(properties.getRedis(), environment, bootConnection(context));
     RedisTierStoreOptions options = storeOptions(properties.getRedis(), target);
     if (target.isCluster()) {
       RedisClusterClient client = RedisClusterClient.create(resources, target.clusterNodes());
@@ -102,9 +128,11 @@ public final class TieredCacheRedisAutoConfiguration {
       AbstractRedisClient client,
       ClientResources resources,
       TieredCacheProperties properties,
-      Environment environment) {
+      Environment environment,
+      ApplicationContext context) {
     List<NamedTierStore> stores = new ArrayList<>();
-    RedisTarget target = RedisTarget.ofDefault(properties.getRedis(), environment);
+    RedisTarget target =
+        RedisTarget.ofDefault(properties.getRedis(), environment, bootConnection(context));
     RedisTierStoreOptions options = storeOptions(properties.getRedis(), target);
     RedisTierStore.Builder builder =
         client instanceof RedisClusterClient cluster
@@ -180,15 +208,33 @@ public final class TieredCacheRedisAutoConfiguration {
     return options.build();
   }
 
-  /** Matches when {@code tiered-cache.redis} or {@code spring.data.redis} names a server. */
-  static final class RedisConfiguredCondition extends SpringBootCondition {
+  /**
+   * Matches when {@code tiered-cache.redis} or {@code spring.data.redis} names a server, or a
+   * {@code DataRedisConnectionDetails} bean other than Boot's from those properties exists.
+   */
+  static final class RedisConfiguredCondition extends SpringBootCondition
+      implements ConfigurationCondition {
+
+    /** At bean registration, so connection details defined by the application are seen. */
+    @Override
+    public ConfigurationPhase getConfigurationPhase() {
+      return ConfigurationPhase.REGISTER_BEAN;
+    }
+
     @Override
     public ConditionOutcome getMatchOutcome(
         ConditionContext context, AnnotatedTypeMetadata metadata) {
-      return RedisTarget.isConfigured(context.getEnvironment())
-          ? ConditionOutcome.match("a Redis is configured")
-          : ConditionOutcome.noMatch(
-              "neither tiered-cache.redis.cluster.nodes/host nor spring.data.redis.* names a Redis");
+      if (RedisTarget.isConfigured(context.getEnvironment())) {
+        return ConditionOutcome.match("a Redis is configured");
+      }
+      if (context.getBeanFactory() != null
+          && BootRedisConnection.isPresent(context.getClassLoader())
+          && BootRedisConnection.hasOtherDetails(context.getBeanFactory())) {
+        return ConditionOutcome.match("a DataRedisConnectionDetails bean names a Redis");
+      }
+      return ConditionOutcome.noMatch(
+          "neither tiered-cache.redis.cluster.nodes/host, spring.data.redis.* nor a"
+              + " DataRedisConnectionDetails bean names a Redis");
     }
   }
 }

@@ -165,7 +165,7 @@ class TieredCacheRedisAutoConfigurationTest {
             .withProperty("spring.data.redis.ssl.enabled", "true");
     TieredCacheProperties.RedisConnection own = new TieredCacheProperties.RedisConnection();
 
-    RedisTarget target = RedisTarget.ofDefault(own, env);
+    RedisTarget target = RedisTarget.ofDefault(own, env, null);
 
     assertThat(target.isCluster()).isTrue();
     assertThat(target.description())
@@ -186,7 +186,8 @@ class TieredCacheRedisAutoConfigurationTest {
             .withProperty("spring.data.redis.username", "app")
             .withProperty("spring.data.redis.password", "");
 
-    RedisTarget target = RedisTarget.ofDefault(new TieredCacheProperties.RedisConnection(), env);
+    RedisTarget target =
+        RedisTarget.ofDefault(new TieredCacheProperties.RedisConnection(), env, null);
 
     RedisCredentials credentials =
         target.standalone().getCredentialsProvider().resolveCredentials().block();
@@ -199,7 +200,8 @@ class TieredCacheRedisAutoConfigurationTest {
         new MockEnvironment()
             .withProperty("spring.data.redis.url", "rediss://app:pw@cache.example:6390/2");
 
-    RedisTarget target = RedisTarget.ofDefault(new TieredCacheProperties.RedisConnection(), env);
+    RedisTarget target =
+        RedisTarget.ofDefault(new TieredCacheProperties.RedisConnection(), env, null);
 
     RedisURI uri = target.standalone();
     assertThat(uri.getHost()).isEqualTo("cache.example");
@@ -221,7 +223,7 @@ class TieredCacheRedisAutoConfigurationTest {
     own.setHost("own-host");
     own.setPort(6380);
 
-    RedisTarget target = RedisTarget.ofDefault(own, env);
+    RedisTarget target = RedisTarget.ofDefault(own, env, null);
 
     assertThat(target.standalone().getHost()).isEqualTo("own-host");
     assertThat(target.standalone().getPort()).isEqualTo(6380);
