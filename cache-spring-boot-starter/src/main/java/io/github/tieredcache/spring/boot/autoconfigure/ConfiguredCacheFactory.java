@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.github.tieredcache.Promotion;
 import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.TieredCacheBuilder;
-import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.codec.ValueCodec;
 import io.github.tieredcache.spring.boot.cache.CacheKeyEncoder;
 import io.github.tieredcache.spring.boot.cache.ClassTaggedJsonCodec;
+import io.github.tieredcache.spring.boot.cache.JsonMapping;
 import io.github.tieredcache.spring.boot.cache.NullValueCodec;
 import io.github.tieredcache.spring.boot.cache.TieredSpringCache;
 import io.github.tieredcache.spring.boot.store.TierStores;
@@ -26,6 +26,7 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
   private final CacheKeyEncoder keyEncoder;
   private final ClassTaggedJsonCodec untypedCodec;
   private final ClassLoader classLoader;
+  private final JsonMapping json;
 
   ConfiguredCacheFactory(
       TieredCacheProperties properties,
@@ -33,12 +34,14 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
       List<TieredCacheCustomizer> customizers,
       CacheKeyEncoder keyEncoder,
       List<String> allowedPackages,
+      JsonMapping json,
       ClassLoader classLoader) {
     this.properties = properties;
     this.stores = stores;
     this.customizers = List.copyOf(customizers);
     this.keyEncoder = keyEncoder;
-    this.untypedCodec = new ClassTaggedJsonCodec(allowedPackages, classLoader);
+    this.untypedCodec = new ClassTaggedJsonCodec(json, allowedPackages, classLoader);
+    this.json = json;
     this.classLoader = classLoader;
   }
 
@@ -78,8 +81,7 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
       return NullValueCodec.wrap(untypedCodec);
     }
     JavaType type = ValueTypes.resolve(declared, classLoader); // the validator checked it
-    return NullValueCodec.wrap(
-        JacksonValueCodec.of(JacksonValueCodec.defaultMapper(), type), type.getRawClass());
+    return NullValueCodec.wrap(json.typed(type.toCanonical(), classLoader), type.getRawClass());
   }
 
   private static Promotion<Object> promotion(ResolvedCacheSpec spec) {

@@ -1,8 +1,11 @@
 package io.github.tieredcache.spring.boot.autoconfigure;
 
+import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.memory.InMemoryTierStore;
 import io.github.tieredcache.spring.boot.cache.CacheKeyEncoder;
 import io.github.tieredcache.spring.boot.cache.DefaultCacheKeyEncoder;
+import io.github.tieredcache.spring.boot.cache.Jackson3Mapping;
+import io.github.tieredcache.spring.boot.cache.JsonMapping;
 import io.github.tieredcache.spring.boot.cache.TieredCacheManager;
 import io.github.tieredcache.spring.boot.store.NamedTierStore;
 import io.github.tieredcache.spring.boot.store.TierStores;
@@ -14,6 +17,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,6 +26,7 @@ import org.springframework.cache.CacheManager;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -39,7 +44,8 @@ import org.springframework.util.ClassUtils;
  * charge: with {@code @EnableCaching}, Boot's cache manager of that type.
  */
 @AutoConfiguration(
-    beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
+    beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
+    afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(CacheManager.class)
 @ConditionalOnBooleanProperty(name = "tiered-cache.enabled", matchIfMissing = true)
 @Conditional(NoOtherCacheTypeCondition.class)
@@ -75,6 +81,28 @@ public final class TieredCacheAutoConfiguration {
     return DefaultCacheKeyEncoder.INSTANCE;
   }
 
+  /**
+   * Jackson 3 with the application's {@code JsonMapper}, when it has one (Boot's, configured by
+   * {@code spring.jackson.*}); declared first, so the Jackson 2 default below backs off.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
+  @ConditionalOnBean(type = "tools.jackson.databind.json.JsonMapper")
+  static class Jackson3Configuration {
+    @Bean
+    @ConditionalOnMissingBean
+    JsonMapping tieredCacheJsonMapping(tools.jackson.databind.json.JsonMapper mapper) {
+      return new Jackson3Mapping(mapper);
+    }
+  }
+
+  /** Jackson 2 with cache-core's strict default mapper, without the application's Jackson 3. */
+  @Bean
+  @ConditionalOnMissingBean
+  JsonMapping tieredCacheJackson2Mapping() {
+    return JsonMapping.jackson2(JacksonValueCodec.defaultMapper());
+  }
+
   @Bean
   @ConditionalOnMissingBean(CacheManager.class)
   TieredCacheManager cacheManager(
@@ -82,6 +110,7 @@ public final class TieredCacheAutoConfiguration {
       TierStores stores,
       ObjectProvider<TieredCacheCustomizer> customizers,
       CacheKeyEncoder keyEncoder,
+      JsonMapping json,
       ApplicationContext context) {
     ClassLoader classLoader = context.getClassLoader();
     ConfiguredCacheFactory factory =
@@ -91,6 +120,7 @@ public final class TieredCacheAutoConfiguration {
             customizers.orderedStream().toList(),
             keyEncoder,
             allowedPackages(properties, context),
+            json,
             classLoader != null
                 ? classLoader
                 : TieredCacheAutoConfiguration.class.getClassLoader());

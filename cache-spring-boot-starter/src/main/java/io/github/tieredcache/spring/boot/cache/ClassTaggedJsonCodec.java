@@ -1,13 +1,8 @@
 package io.github.tieredcache.spring.boot.cache;
 
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.codec.ValueCodec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -70,14 +65,29 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
   private static final String LINKED_MAP = "java.util.LinkedHashMap";
   private static final Set<String> CONTAINERS = Set.of(LIST, LINKED_SET, LINKED_MAP);
 
-  private final ObjectMapper mapper;
+  private final JsonMapping json;
   private final List<String> allowedPackages;
   private final ClassLoader classLoader;
-  private final ConcurrentMap<String, ObjectReader> readers = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, ObjectWriter> writers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, JsonMapping.Binding> readers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, JsonMapping.Binding> writers = new ConcurrentHashMap<>();
 
   /**
    * Creates a codec.
+   *
+   * @param json the Jackson line and mapper to write and read with
+   * @param allowedPackages packages whose classes (and sub-packages' classes) may be stored
+   * @param classLoader loads the allowed classes
+   */
+  public ClassTaggedJsonCodec(
+      JsonMapping json, Collection<String> allowedPackages, ClassLoader classLoader) {
+    this.json = Objects.requireNonNull(json, "json");
+    this.allowedPackages =
+        allowedPackages.stream().map(p -> p.endsWith(".") ? p : p + ".").toList();
+    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+  }
+
+  /**
+   * Creates a codec on Jackson 2.
    *
    * @param mapper the Jackson mapper, which must not have default typing enabled
    * @param allowedPackages packages whose classes (and sub-packages' classes) may be stored
@@ -85,22 +95,17 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
    */
   public ClassTaggedJsonCodec(
       ObjectMapper mapper, Collection<String> allowedPackages, ClassLoader classLoader) {
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.allowedPackages =
-        allowedPackages.stream().map(p -> p.endsWith(".") ? p : p + ".").toList();
-    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
-    // JacksonValueCodec refuses a mapper with default typing; reuse its check.
-    JacksonValueCodec.of(mapper, Object.class);
+    this(JsonMapping.jackson2(mapper), allowedPackages, classLoader);
   }
 
-  /** Creates a codec with {@link JacksonValueCodec#defaultMapper()}. */
+  /** Creates a codec on Jackson 2 with {@link JacksonValueCodec#defaultMapper()}. */
   public ClassTaggedJsonCodec(Collection<String> allowedPackages, ClassLoader classLoader) {
     this(JacksonValueCodec.defaultMapper(), allowedPackages, classLoader);
   }
 
   @Override
   public String id() {
-    return "json-class";
+    return json.name() + "-class";
   }
 
   /** Returns whether a value of the class called {@code className} may be stored and read back. */
@@ -136,16 +141,11 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
   public byte[] encode(Object value) {
     String tag = tagOf(value);
     byte[] name = tag.getBytes(StandardCharsets.UTF_8);
-    byte[] json;
-    try {
-      json = writers.computeIfAbsent(tag, this::writerFor).writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not encode a " + tag, e);
-    }
-    return ByteBuffer.allocate(2 + name.length + json.length)
+    byte[] body = writers.computeIfAbsent(tag, this::writerFor).write(value);
+    return ByteBuffer.allocate(2 + name.length + body.length)
         .putShort((short) name.length)
         .put(name)
-        .put(json)
+        .put(body)
         .array();
   }
 
@@ -234,16 +234,8 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
       throw new IllegalArgumentException(
           "the copy names " + tag + ", which is not in tiered-cache.allowed-packages");
     }
-    ObjectReader reader = readers.computeIfAbsent(tag, t -> mapper.readerFor(typeOf(t)));
-    Object value;
-    try {
-      value = reader.readValue(bytes, offset + 2 + nameLength, length - 2 - nameLength);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not decode a " + tag, e);
-    }
-    if (value == null) {
-      throw new IllegalArgumentException("JSON null where a value was expected");
-    }
+    JsonMapping.Binding reader = readers.computeIfAbsent(tag, this::bind);
+    Object value = reader.read(bytes, offset + 2 + nameLength, length - 2 - nameLength);
     if (tag.indexOf('<') < 0 && CONTAINERS.contains(tag) && !isEmpty(value)) {
       // A container without an element class is written only when empty; elements read here
       // would be Jackson's untyped maps and lists, never the application's classes.
@@ -289,19 +281,19 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
    * The writer of a recorded type: the containers by their interface ({@code Map}, {@code
    * Collection}), since the value may be any implementation ({@code Map.of}, {@code Set.of}).
    */
-  private ObjectWriter writerFor(String tag) {
+  private JsonMapping.Binding writerFor(String tag) {
     String declared =
         tag.startsWith(LINKED_MAP)
             ? "java.util.Map" + tag.substring(LINKED_MAP.length())
             : tag.startsWith(LINKED_SET)
                 ? "java.util.Collection" + tag.substring(LINKED_SET.length())
                 : tag;
-    return mapper.writerFor(typeOf(declared));
+    return bind(declared);
   }
 
-  private JavaType typeOf(String tag) {
+  private JsonMapping.Binding bind(String tag) {
     try {
-      return mapper.getTypeFactory().withClassLoader(classLoader).constructFromCanonical(tag);
+      return json.bind(tag, classLoader);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "the copy names " + tag + ", which is not on the class path", e);
