@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -67,6 +68,10 @@ public class TierStoreHealthIndicator implements HealthIndicator {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       health.withDetail("error", cause.getClass().getName() + ": " + cause.getMessage());
+      String problem = problemOf(cause);
+      if (problem != null) {
+        health.withDetail("problem", problem);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       health.withDetail("error", "interrupted");
@@ -74,5 +79,26 @@ public class TierStoreHealthIndicator implements HealthIndicator {
       health.withDetail("error", e.getClass().getName() + ": " + e.getMessage());
     }
     return false;
+  }
+
+  /**
+   * Names a failure that is not the network's, so that health says what to fix: an authentication
+   * or a TLS failure, found by the class the Redis store gives it, anywhere in the causes.
+   */
+  static @Nullable String problemOf(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String name = t.getClass().getName();
+      if (name.equals("io.github.tieredcache.redis.RedisAuthenticationException")) {
+        return "authentication failed: the server refused the username or password"
+            + " (tiered-cache.redis.username/password, or spring.data.redis.*)";
+      }
+      if (name.equals("io.github.tieredcache.redis.RedisTlsException")) {
+        return "TLS failed: check tiered-cache.redis.ssl.* against the server's certificate";
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
   }
 }
