@@ -156,6 +156,35 @@ class ReadmeExampleIT {
   }
 
   @Test
+  void withoutItsYamlTheReadmeApplicationCachesTooAndGettingAPostTwiceLoadsItOnce()
+      throws Exception {
+    Path empty = Files.createTempFile(work, "application-", ".yml");
+    Class<?> application = exampleLoader.loadClass("com.example.BlogApplication");
+    try (ConfigurableApplicationContext bare =
+        new SpringApplicationBuilder(application)
+            .main(application)
+            .resourceLoader(new DefaultResourceLoader(exampleLoader))
+            .run("--spring.config.location=file:" + empty.toAbsolutePath(), "--server.port=0")) {
+      int barePort = ((WebServerApplicationContext) bare).getWebServer().getPort();
+      assertThat(bare.getBean(TierStores.class).defaultStore().isInProcess())
+          .as("no Redis configured: the tiers are kept in the application")
+          .isTrue();
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + barePort + "/posts/1"))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+      }
+      TieredSpringCache posts = bare.getBean(TieredCacheManager.class).getCache("posts");
+      assertThat(posts).as("created on first use").isNotNull();
+      assertThat(posts.getNativeCache().stats().loadSuccesses()).as("loads").isEqualTo(1);
+    }
+  }
+
+  @Test
   void getPostTwiceLoadsItOnceAndTheSecondReadIsAnL0Hit() throws Exception {
     CacheStats before = postsStats();
     JsonNode l0Before = tier(getJson("/actuator/tieredcache/posts"), "l0");
