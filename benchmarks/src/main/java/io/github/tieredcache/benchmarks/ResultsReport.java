@@ -825,7 +825,7 @@ public final class ResultsReport {
     table(
         s,
         "avgt",
-        List.of("tieredGetAll", "tieredSingleGets", "rawPipelinedGets"),
+        List.of("tieredGetAll", "tieredSingleGets", "rawPipelinedGets", "rawPipelinedMgets"),
         "tieredSingleGets",
         "speedup over 100 single gets",
         (r, ref) -> ref.score() / r.score(),
@@ -844,6 +844,14 @@ public final class ResultsReport {
         10,
         "2",
         "average time of `tieredSingleGets` / `tieredGetAll`");
+    budget(
+        "bulk get of 100 keys, by node",
+        "≤ 1.25 × raw Lettuce MGETs per slot pipelined per node",
+        ratio(s, "tieredGetAll avgt", "rawPipelinedMgets avgt", ResultsReport::timeRatio),
+        false,
+        1.25,
+        "2",
+        "average time of `tieredGetAll` / `rawPipelinedMgets`");
   }
 
   void peerSection() {

@@ -14,6 +14,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
@@ -64,8 +65,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One round trip per read.</b> {@link #read} is one {@code MGET} of every tier's key and the
  * generation key on the node owning the slot (no script, no {@code TTL}: the copy's envelope says
- * when it expires). {@link #readAll} sends one {@code MGET} per slot, all pipelined at once, so
- * each node gets one burst whatever the number of keys.
+ * when it expires). {@link #readAll} on a cluster sends one {@code MGET} per slot, each node's
+ * written to its connection together and flushed once (see {@link NodeBursts}): one burst per node
+ * whatever the number of keys, with a slot redirected by a resharding asked again through the
+ * cluster connection; on one server, one {@code MGET} of everything.
  *
  * <p><b>Writes</b> are Lua scripts (see {@link Script}), each on one slot, run by {@code EVALSHA}
  * with an {@code EVAL} fallback when a node lost its script cache. Copies are stored with {@code
@@ -239,7 +242,8 @@ public final class RedisTierStore implements TierStore {
     int tiers = ns.layout.tierCount();
     CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC);
     ns.layout.addReadKeys(args, at.segment, key);
-    return call(c -> c.dispatch(CommandType.MGET, new ValueListOutput<>(CODEC), args))
+    return NodeBursts.retryingTryAgain(
+            () -> call(c -> c.dispatch(CommandType.MGET, new ValueListOutput<>(CODEC), args)), 0)
         .thenApply(values -> lookup(values, 0, tiers, at.epoch));
   }
 
@@ -260,20 +264,42 @@ public final class RedisTierStore implements TierStore {
           for (int i = 0; i < keys.size(); i++) {
             ns.layout.readKeys(at.segment, keys.get(i), all, i * width);
           }
-          // On a cluster Lettuce splits this MGET by slot and sends the parts at once, in order.
-          return call(c -> c.mget(all))
-              .thenApply(
-                  values -> {
-                    List<byte[]> raw = new ArrayList<>(values.size());
-                    for (KeyValue<byte[], byte[]> value : values) {
-                      raw.add(value.hasValue() ? value.getValue() : null);
-                    }
-                    List<Lookup> lookups = new ArrayList<>(keys.size());
-                    for (int i = 0; i < keys.size(); i++) {
-                      lookups.add(lookup(raw, i * width, tiers, at.epoch));
-                    }
-                    return lookups;
-                  });
+          return onData(
+              d -> {
+                if (d.connection() instanceof StatefulRedisClusterConnection<byte[], byte[]> c) {
+                  // One MGET per slot, one burst (one flush) per node.
+                  List<NodeBursts.Lookup> lookups = new ArrayList<>(keys.size());
+                  for (int i = 0; i < keys.size(); i++) {
+                    byte[][] mine = Arrays.copyOfRange(all, i * width, (i + 1) * width);
+                    lookups.add(new NodeBursts.Lookup(mine[tiers], mine));
+                  }
+                  return NodeBursts.mget(c, lookups)
+                      .thenApply(
+                          answers -> {
+                            List<Lookup> found = new ArrayList<>(keys.size());
+                            for (List<byte[]> answer : answers) {
+                              found.add(lookup(answer, 0, tiers, at.epoch));
+                            }
+                            return found;
+                          });
+                }
+                // One server: one MGET of everything.
+                return d.commands()
+                    .mget(all)
+                    .toCompletableFuture()
+                    .thenApply(
+                        values -> {
+                          List<byte[]> raw = new ArrayList<>(values.size());
+                          for (KeyValue<byte[], byte[]> value : values) {
+                            raw.add(value.hasValue() ? value.getValue() : null);
+                          }
+                          List<Lookup> lookups = new ArrayList<>(keys.size());
+                          for (int i = 0; i < keys.size(); i++) {
+                            lookups.add(lookup(raw, i * width, tiers, at.epoch));
+                          }
+                          return lookups;
+                        });
+              });
         });
   }
 
@@ -674,6 +700,21 @@ public final class RedisTierStore implements TierStore {
     return data.get().thenCompose(connected -> invoke(command, connected.commands()));
   }
 
+  /** Like {@link #call}, for an operation that needs the connection, not only its commands. */
+  private <T> CompletableFuture<T> onData(Function<Data, ? extends CompletionStage<T>> operation) {
+    Data d = data.now();
+    CompletableFuture<Data> connected =
+        d != null ? CompletableFuture.completedFuture(d) : data.get().toCompletableFuture();
+    return connected.thenCompose(
+        c -> {
+          try {
+            return operation.apply(c).toCompletableFuture();
+          } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        });
+  }
+
   private static <T> CompletableFuture<T> invoke(
       Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command,
       RedisClusterAsyncCommands<byte[], byte[]> commands) {
@@ -949,10 +990,14 @@ public final class RedisTierStore implements TierStore {
     }
 
     /**
-     * Returns a copy of {@code source} with the options' timeout, client name, credentials and TLS.
+     * Returns a copy of {@code source} with the options' connect timeout, client name, credentials
+     * and TLS. A URI's timeout is what Lettuce gives the connection handshake ({@code HELLO},
+     * {@code AUTH}, {@code CLIENT SETNAME}) and the topology refresh, so it is the connect timeout:
+     * with the command timeout there, a loaded server that answered a handshake in 600 ms failed to
+     * connect at all. Commands get the command timeout from the client's {@code TimeoutOptions}.
      */
     static RedisURI configure(RedisURI source, RedisTierStoreOptions o) {
-      RedisURI.Builder b = RedisURI.builder(source).withTimeout(o.commandTimeout());
+      RedisURI.Builder b = RedisURI.builder(source).withTimeout(o.connectTimeout());
       String clientName = o.clientName();
       if (clientName != null) {
         b.withClientName(clientName);

@@ -68,6 +68,7 @@ class RedisTierStoreBuilderTest {
     RedisTierStoreOptions options =
         RedisTierStoreOptions.builder()
             .commandTimeout(Duration.ofMillis(250))
+            .connectTimeout(Duration.ofSeconds(3))
             .clientName("shop")
             .credentials("app", "pw")
             .tls(true)
@@ -80,7 +81,9 @@ class RedisTierStoreBuilderTest {
     assertThat(uri.getHost()).isEqualTo("cache.example");
     assertThat(uri.getPort()).isEqualTo(6380);
     assertThat(uri.getDatabase()).isEqualTo(3);
-    assertThat(uri.getTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(uri.getTimeout())
+        .as("the URI's timeout bounds the handshake: the connect timeout, not the command timeout")
+        .isEqualTo(Duration.ofSeconds(3));
     assertThat(uri.getClientName()).isEqualTo("shop");
     assertThat(uri.getUsername()).isEqualTo("app");
     assertThat(uri.getPassword()).containsExactly('p', 'w');

@@ -3,7 +3,6 @@ package io.github.tieredcache.spring.boot.autoconfigure;
 import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.RedisConnection;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -139,11 +138,9 @@ record RedisTarget(List<RedisURI> clusterNodes, @Nullable RedisURI standalone, S
       }
       builder = RedisURI.Builder.redis(host, Integer.parseInt(node.substring(colon + 1)));
     }
-    Duration timeout = connection.getCommandTimeout();
-    builder.withTimeout(
-        timeout != null
-            ? timeout
-            : io.github.tieredcache.redis.RedisTierStoreOptions.DEFAULT_COMMAND_TIMEOUT);
+    // The URI's timeout bounds the handshake and the topology refresh (the command timeout comes
+    // from the client's TimeoutOptions, see RedisTierStoreOptions), so it is the connect timeout.
+    builder.withTimeout(io.github.tieredcache.redis.RedisTierStoreOptions.DEFAULT_CONNECT_TIMEOUT);
     builder.withClientName(CLIENT_NAME);
     if (connection.getDatabase() != null) {
       builder.withDatabase(connection.getDatabase());

@@ -1,0 +1,232 @@
+package io.github.tieredcache.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.ValueListOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A bulk read on a cluster as one burst per node: the lookups are grouped by slot (a cross-slot
+ * {@code MGET} is refused, and every key of one lookup shares its slot), the slots by the primary
+ * that serves them, and each node's {@code MGET}s are written to its connection together and
+ * flushed once ({@code dispatch} of a collection), instead of one command, one flush and one future
+ * per slot through the cluster connection.
+ *
+ * <p><b>Redirects.</b> A node connection does not follow {@code MOVED} or {@code ASK}: a slot whose
+ * command is redirected (its slot moved since the topology was read) is asked again through the
+ * cluster connection, which follows them, as is every slot whose node is not known or not
+ * connectable. So a resharding costs a second round trip for the slots it moved, never a failed
+ * read.
+ *
+ * <p><b>Slots being moved.</b> While a slot migrates, a multi-key command whose keys are split
+ * between the two nodes is refused with {@code TRYAGAIN}; such a slot is asked again, through the
+ * cluster connection, after {@link #TRY_AGAIN_DELAYS_MS} (Redis's advice), before the read fails.
+ *
+ * <p>Stateless; each call reads the cluster connection's current partitions.
+ */
+final class NodeBursts {
+
+  private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
+
+  /** The pauses before asking a slot again after {@code TRYAGAIN}, in milliseconds. */
+  static final long[] TRY_AGAIN_DELAYS_MS = {5, 20, 50};
+
+  private NodeBursts() {}
+
+  /** The keys of one lookup: every tier's key then the generation key, all in one slot. */
+  record Lookup(byte[] slotKey, byte[][] keys) {}
+
+  /** The lookups of one slot, by their index in the request. */
+  private record Slot(int slot, List<Integer> indices) {}
+
+  /**
+   * Reads every lookup's keys, answering the raw values of each lookup in order (a {@code null} for
+   * a key that does not exist), one {@code MGET} per slot and one flush per node.
+   */
+  static CompletableFuture<List<List<byte[]>>> mget(
+      StatefulRedisClusterConnection<byte[], byte[]> cluster, List<Lookup> lookups) {
+    Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
+    for (int i = 0; i < lookups.size(); i++) {
+      bySlot
+          .computeIfAbsent(SlotHash.getSlot(lookups.get(i).slotKey()), s -> new ArrayList<>())
+          .add(i);
+    }
+    Map<String, List<Slot>> slotsByNode = new LinkedHashMap<>();
+    List<Slot> unknown = new ArrayList<>();
+    for (Map.Entry<Integer, List<Integer>> entry : bySlot.entrySet()) {
+      Slot slot = new Slot(entry.getKey(), entry.getValue());
+      RedisClusterNode node = cluster.getPartitions().getPartitionBySlot(slot.slot());
+      String nodeId = node == null ? null : node.getNodeId();
+      if (nodeId == null) {
+        unknown.add(slot);
+      } else {
+        slotsByNode.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(slot);
+      }
+    }
+    @SuppressWarnings("unchecked")
+    List<byte[]>[] answers = new List[lookups.size()];
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (Map.Entry<String, List<Slot>> node : slotsByNode.entrySet()) {
+      all.add(burst(cluster, node.getKey(), node.getValue(), lookups, answers));
+    }
+    for (Slot slot : unknown) {
+      all.add(throughCluster(cluster, slot.indices(), lookups, answers));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<List<byte[]>> ordered = new ArrayList<>(answers.length);
+              for (List<byte[]> answer : answers) {
+                ordered.add(answer);
+              }
+              return ordered;
+            });
+  }
+
+  /** One node's slots: their MGETs written together on its connection, flushed once. */
+  private static CompletableFuture<Void> burst(
+      StatefulRedisClusterConnection<byte[], byte[]> cluster,
+      String nodeId,
+      List<Slot> slots,
+      List<Lookup> lookups,
+      List<byte[]>[] answers) {
+    return cluster
+        .getConnectionAsync(nodeId)
+        .handle(
+            (connection, error) -> {
+              if (error != null) {
+                List<CompletableFuture<Void>> retried = new ArrayList<>();
+                for (Slot slot : slots) {
+                  retried.add(throughCluster(cluster, slot.indices(), lookups, answers));
+                }
+                return CompletableFuture.allOf(retried.toArray(CompletableFuture[]::new));
+              }
+              return send(cluster, connection, slots, lookups, answers);
+            })
+        .thenCompose(f -> f);
+  }
+
+  private static CompletableFuture<Void> send(
+      StatefulRedisClusterConnection<byte[], byte[]> cluster,
+      StatefulRedisConnection<byte[], byte[]> connection,
+      List<Slot> slots,
+      List<Lookup> lookups,
+      List<byte[]>[] answers) {
+    List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(slots.size());
+    List<CompletableFuture<Void>> settled = new ArrayList<>(slots.size());
+    for (Slot slot : slots) {
+      List<Integer> indices = slot.indices();
+      AsyncCommand<byte[], byte[], List<byte[]>> command =
+          new AsyncCommand<>(
+              new Command<>(
+                  CommandType.MGET, new ValueListOutput<>(CODEC), args(lookups, indices)));
+      commands.add(command);
+      settled.add(
+          command
+              .handle(
+                  (values, error) -> {
+                    if (error == null) {
+                      spread(values, indices, lookups, answers);
+                      return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    if (redirected(error) || tryAgain(error)) {
+                      return throughCluster(cluster, indices, lookups, answers);
+                    }
+                    return CompletableFuture.<Void>failedFuture(error);
+                  })
+              .thenCompose(f -> f));
+    }
+    connection.dispatch(commands);
+    return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
+  }
+
+  /** One slot through the cluster connection, which routes by slot and follows redirects. */
+  private static CompletableFuture<Void> throughCluster(
+      StatefulRedisClusterConnection<byte[], byte[]> cluster,
+      List<Integer> indices,
+      List<Lookup> lookups,
+      List<byte[]>[] answers) {
+    RedisClusterAsyncCommands<byte[], byte[]> commands = cluster.async();
+    return retryingTryAgain(
+            () ->
+                commands
+                    .dispatch(
+                        CommandType.MGET, new ValueListOutput<>(CODEC), args(lookups, indices))
+                    .toCompletableFuture(),
+            0)
+        .thenAccept(values -> spread(values, indices, lookups, answers));
+  }
+
+  /**
+   * Runs {@code command}, and again after each of {@link #TRY_AGAIN_DELAYS_MS} while it is refused
+   * with {@code TRYAGAIN} (its slot's keys are being moved).
+   */
+  static <T> CompletableFuture<T> retryingTryAgain(
+      java.util.function.Supplier<CompletableFuture<T>> command, int attempt) {
+    return command
+        .get()
+        .exceptionallyCompose(
+            error -> {
+              if (!tryAgain(error) || attempt >= TRY_AGAIN_DELAYS_MS.length) {
+                return CompletableFuture.failedFuture(error);
+              }
+              java.util.concurrent.Executor later =
+                  CompletableFuture.delayedExecutor(
+                      TRY_AGAIN_DELAYS_MS[attempt], java.util.concurrent.TimeUnit.MILLISECONDS);
+              return CompletableFuture.supplyAsync(() -> attempt + 1, later)
+                  .thenCompose(next -> retryingTryAgain(command, next));
+            });
+  }
+
+  private static boolean tryAgain(Throwable error) {
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return e instanceof RedisCommandExecutionException
+        && e.getMessage() != null
+        && e.getMessage().startsWith("TRYAGAIN");
+  }
+
+  private static CommandArgs<byte[], byte[]> args(List<Lookup> lookups, List<Integer> indices) {
+    CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC);
+    for (int i : indices) {
+      for (byte[] key : lookups.get(i).keys()) {
+        args.addKey(key);
+      }
+    }
+    return args;
+  }
+
+  private static void spread(
+      List<byte[]> values, List<Integer> indices, List<Lookup> lookups, List<byte[]>[] answers) {
+    int at = 0;
+    for (int i : indices) {
+      int width = lookups.get(i).keys().length;
+      answers[i] = new ArrayList<>(values.subList(at, at + width));
+      at += width;
+    }
+  }
+
+  private static boolean redirected(Throwable error) {
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    String message = e.getMessage();
+    return e instanceof RedisCommandExecutionException
+        && message != null
+        && (message.startsWith("MOVED") || message.startsWith("ASK"));
+  }
+}
