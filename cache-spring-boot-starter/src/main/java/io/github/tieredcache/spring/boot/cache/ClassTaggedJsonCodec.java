@@ -241,6 +241,12 @@ public final class ClassTaggedJsonCodec implements ValueCodec<Object> {
       // would be Jackson's untyped maps and lists, never the application's classes.
       throw new IllegalArgumentException("the copy names " + tag + " but holds elements");
     }
+    if (tag.endsWith(",java.lang.Object>")
+        && value instanceof Map<?, ?> map
+        && map.values().stream().anyMatch(Objects::nonNull)) {
+      // Likewise a map recorded with Object values is written only when every value is null.
+      throw new IllegalArgumentException("the copy names " + tag + " but holds values");
+    }
     return value;
   }
 

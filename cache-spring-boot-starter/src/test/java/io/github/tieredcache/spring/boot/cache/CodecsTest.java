@@ -119,6 +119,14 @@ class CodecsTest {
           .isThrownBy(() -> tagged.decode(bytes, 0, bytes.length))
           .withMessageContaining("allowed-packages");
     }
+    byte[] objectValues =
+        tag("java.util.LinkedHashMap<java.lang.String,java.lang.Object>", "{\"k\":{\"a\":1}}");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> tagged.decode(objectValues, 0, objectValues.length))
+        .withMessageContaining("holds values");
+    Map<String, Object> nullValues = new LinkedHashMap<>();
+    nullValues.put("k", null);
+    assertThat(roundTrip(tagged, nullValues)).isEqualTo(nullValues);
     byte[] untypedWithElements = tag("java.util.List", "[{\"a\":1}]");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> tagged.decode(untypedWithElements, 0, untypedWithElements.length))
