@@ -3,6 +3,7 @@ package io.github.tieredcache.benchmarks;
 import io.github.tieredcache.TieredCache;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -64,6 +65,12 @@ public class BulkGetBenchmark {
   /** Per window, the raw keys grouped by slot: one MGET each (a cross-slot MGET is refused). */
   List<List<byte[][]>> rawSlotGroups = new ArrayList<>();
 
+  /** Per window, the node connection (auto-flush off) each slot group is sent on. */
+  List<List<StatefulRedisConnection<byte[], byte[]>>> rawGroupNodes = new ArrayList<>();
+
+  /** Every node connection the raw MGET row uses, each flushed once per op. */
+  List<StatefulRedisConnection<byte[], byte[]>> rawNodes = new ArrayList<>();
+
   /** Each thread's window and its in-flight raw futures. */
   @State(Scope.Thread)
   public static class Cursor {
@@ -110,6 +117,19 @@ public class BulkGetBenchmark {
         bySlot.computeIfAbsent(SlotHash.getSlot(key), slot -> new ArrayList<>()).add(key);
       }
       rawSlotGroups.add(bySlot.values().stream().map(g -> g.toArray(byte[][]::new)).toList());
+      List<StatefulRedisConnection<byte[], byte[]>> nodes = new ArrayList<>();
+      for (int slot : bySlot.keySet()) {
+        // Each slot's primary, connected now: a cluster connection with auto-flush off does not
+        // flush a command whose node connection opens after the flush (an MGET hung for a minute).
+        String nodeId = pipelined.getPartitions().getPartitionBySlot(slot).getNodeId();
+        StatefulRedisConnection<byte[], byte[]> node = pipelined.getConnection(nodeId);
+        if (!rawNodes.contains(node)) {
+          node.setAutoFlushCommands(false);
+          rawNodes.add(node);
+        }
+        nodes.add(node);
+      }
+      rawGroupNodes.add(nodes);
     }
     for (List<String> keys : windows) {
       keys.forEach(cache.local()::invalidate);
@@ -174,20 +194,24 @@ public class BulkGetBenchmark {
   }
 
   /**
-   * Raw Lettuce, the reference of the by-node budget: one MGET per slot of the window's keys,
-   * written with auto-flush off, one flush (a burst per node), then every value decoded. What the
-   * store sends for a bulk read, but with one key per lookup where the store reads each tier's and
-   * the generation, so a lower bound.
+   * Raw Lettuce, the reference of the by-node budget: one MGET per slot of the window's keys, each
+   * on its primary's connection with auto-flush off, one flush per node (a burst per node), then
+   * every value decoded. What the store sends for a bulk read, but with one key per lookup where
+   * the store reads each tier's and the generation, so a lower bound.
    */
   @Benchmark
   public void rawPipelinedMgets(MgetCursor c, Blackhole bh) {
-    List<byte[][]> groups = rawSlotGroups.get(c.next());
+    int w = c.next();
+    List<byte[][]> groups = rawSlotGroups.get(w);
+    List<StatefulRedisConnection<byte[], byte[]>> nodes = rawGroupNodes.get(w);
     List<RedisFuture<List<KeyValue<byte[], byte[]>>>> inFlight = c.inFlight;
     inFlight.clear();
-    for (byte[][] group : groups) {
-      inFlight.add(pipelinedAsync.mget(group));
+    for (int g = 0; g < groups.size(); g++) {
+      inFlight.add(nodes.get(g).async().mget(groups.get(g)));
     }
-    pipelined.flushCommands();
+    for (StatefulRedisConnection<byte[], byte[]> node : rawNodes) {
+      node.flushCommands();
+    }
     int offset = payloadOffset;
     for (RedisFuture<List<KeyValue<byte[], byte[]>>> values : inFlight) {
       for (KeyValue<byte[], byte[]> value : values.toCompletableFuture().join()) {
