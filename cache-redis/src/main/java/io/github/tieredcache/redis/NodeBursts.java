@@ -48,9 +48,6 @@ final class NodeBursts {
 
   private NodeBursts() {}
 
-  /** The keys of one lookup: every tier's key then the generation key, all in one slot. */
-  record Lookup(byte[] slotKey, byte[][] keys) {}
-
   /** The lookups of one slot, by their index in the request. */
   private record Slot(int slot, List<Integer> indices) {}
 
@@ -59,12 +56,10 @@ final class NodeBursts {
    * a key that does not exist), one {@code MGET} per slot and one flush per node.
    */
   static CompletableFuture<List<List<byte[]>>> mget(
-      StatefulRedisClusterConnection<byte[], byte[]> cluster, List<Lookup> lookups) {
+      StatefulRedisClusterConnection<byte[], byte[]> cluster, List<byte[][]> lookups) {
     Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
     for (int i = 0; i < lookups.size(); i++) {
-      bySlot
-          .computeIfAbsent(SlotHash.getSlot(lookups.get(i).slotKey()), s -> new ArrayList<>())
-          .add(i);
+      bySlot.computeIfAbsent(SlotHash.getSlot(lookups.get(i)[0]), s -> new ArrayList<>()).add(i);
     }
     Map<String, List<Slot>> slotsByNode = new LinkedHashMap<>();
     List<Slot> unknown = new ArrayList<>();
@@ -103,7 +98,7 @@ final class NodeBursts {
       StatefulRedisClusterConnection<byte[], byte[]> cluster,
       String nodeId,
       List<Slot> slots,
-      List<Lookup> lookups,
+      List<byte[][]> lookups,
       List<byte[]>[] answers) {
     return cluster
         .getConnectionAsync(nodeId)
@@ -125,7 +120,7 @@ final class NodeBursts {
       StatefulRedisClusterConnection<byte[], byte[]> cluster,
       StatefulRedisConnection<byte[], byte[]> connection,
       List<Slot> slots,
-      List<Lookup> lookups,
+      List<byte[][]> lookups,
       List<byte[]>[] answers) {
     List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(slots.size());
     List<CompletableFuture<Void>> settled = new ArrayList<>(slots.size());
@@ -159,7 +154,7 @@ final class NodeBursts {
   private static CompletableFuture<Void> throughCluster(
       StatefulRedisClusterConnection<byte[], byte[]> cluster,
       List<Integer> indices,
-      List<Lookup> lookups,
+      List<byte[][]> lookups,
       List<byte[]>[] answers) {
     RedisClusterAsyncCommands<byte[], byte[]> commands = cluster.async();
     return retryingTryAgain(
@@ -194,17 +189,29 @@ final class NodeBursts {
   }
 
   private static boolean tryAgain(Throwable error) {
-    Throwable e =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return e instanceof RedisCommandExecutionException
-        && e.getMessage() != null
-        && e.getMessage().startsWith("TRYAGAIN");
+    return refusedWith(error, "TRYAGAIN");
   }
 
-  private static CommandArgs<byte[], byte[]> args(List<Lookup> lookups, List<Integer> indices) {
+  /** Whether {@code error} is Redis refusing the command with an error starting with a prefix. */
+  private static boolean refusedWith(Throwable error, String... prefixes) {
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    String message = e.getMessage();
+    if (!(e instanceof RedisCommandExecutionException) || message == null) {
+      return false;
+    }
+    for (String prefix : prefixes) {
+      if (message.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static CommandArgs<byte[], byte[]> args(List<byte[][]> lookups, List<Integer> indices) {
     CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC);
     for (int i : indices) {
-      for (byte[] key : lookups.get(i).keys()) {
+      for (byte[] key : lookups.get(i)) {
         args.addKey(key);
       }
     }
@@ -212,21 +219,16 @@ final class NodeBursts {
   }
 
   private static void spread(
-      List<byte[]> values, List<Integer> indices, List<Lookup> lookups, List<byte[]>[] answers) {
+      List<byte[]> values, List<Integer> indices, List<byte[][]> lookups, List<byte[]>[] answers) {
     int at = 0;
     for (int i : indices) {
-      int width = lookups.get(i).keys().length;
-      answers[i] = new ArrayList<>(values.subList(at, at + width));
+      int width = lookups.get(i).length;
+      answers[i] = values.subList(at, at + width); // read only, by RedisTierStore.lookup
       at += width;
     }
   }
 
   private static boolean redirected(Throwable error) {
-    Throwable e =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String message = e.getMessage();
-    return e instanceof RedisCommandExecutionException
-        && message != null
-        && (message.startsWith("MOVED") || message.startsWith("ASK"));
+    return refusedWith(error, "MOVED", "ASK");
   }
 }

@@ -260,20 +260,18 @@ public final class RedisTierStore implements TierStore {
         at -> {
           int tiers = ns.layout.tierCount();
           int width = tiers + 1;
-          byte[][] all = new byte[keys.size() * width][];
-          for (int i = 0; i < keys.size(); i++) {
-            ns.layout.readKeys(at.segment, keys.get(i), all, i * width);
+          // Each key's tier keys and generation key, made once for either path.
+          List<byte[][]> lookupKeys = new ArrayList<>(keys.size());
+          for (byte[] key : keys) {
+            byte[][] mine = new byte[width][];
+            ns.layout.readKeys(at.segment, key, mine, 0);
+            lookupKeys.add(mine);
           }
           return onData(
               d -> {
                 if (d.connection() instanceof StatefulRedisClusterConnection<byte[], byte[]> c) {
                   // One MGET per slot, one burst (one flush) per node.
-                  List<NodeBursts.Lookup> lookups = new ArrayList<>(keys.size());
-                  for (int i = 0; i < keys.size(); i++) {
-                    byte[][] mine = Arrays.copyOfRange(all, i * width, (i + 1) * width);
-                    lookups.add(new NodeBursts.Lookup(mine[tiers], mine));
-                  }
-                  return NodeBursts.mget(c, lookups)
+                  return NodeBursts.mget(c, lookupKeys)
                       .thenApply(
                           answers -> {
                             List<Lookup> found = new ArrayList<>(keys.size());
@@ -284,6 +282,10 @@ public final class RedisTierStore implements TierStore {
                           });
                 }
                 // One server: one MGET of everything.
+                byte[][] all = new byte[keys.size() * width][];
+                for (int i = 0; i < keys.size(); i++) {
+                  System.arraycopy(lookupKeys.get(i), 0, all, i * width, width);
+                }
                 return d.commands()
                     .mget(all)
                     .toCompletableFuture()

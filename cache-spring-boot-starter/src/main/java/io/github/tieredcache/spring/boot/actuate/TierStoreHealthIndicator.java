@@ -95,9 +95,6 @@ public class TierStoreHealthIndicator implements HealthIndicator {
       if (name.equals("io.github.tieredcache.redis.RedisTlsException")) {
         return "TLS failed: check tiered-cache.redis.ssl.* against the server's certificate";
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return null;
   }

@@ -7,8 +7,6 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -28,7 +26,7 @@ import org.springframework.context.annotation.Configuration;
  */
 class BootRedisConnectionTest {
 
-  private static final int CLOSED_PORT = closedPort();
+  private static final int CLOSED_PORT = TieredCacheRedisAutoConfigurationTest.closedPort();
 
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
@@ -167,14 +165,6 @@ class BootRedisConnectionTest {
           return () -> List.of(new Node("127.0.0.1", CLOSED_PORT));
         }
       };
-    }
-  }
-
-  private static int closedPort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -247,7 +247,8 @@ class TieredCacheRedisAutoConfigurationTest {
     }
   }
 
-  private static int closedPort() {
+  /** A loopback port nothing listens on. */
+  static int closedPort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
