@@ -59,9 +59,7 @@ final class RemoteFixture implements AutoCloseable {
   /** Returns a store as a user builds it, with the timeouts of the class comment. */
   static RedisTierStore store(String keyPrefix) {
     return RedisTierStore.cluster(RedisNodes.uris())
-        .keyPrefix(keyPrefix)
-        .connectTimeout(TIMEOUT)
-        .commandTimeout(TIMEOUT)
+        .options(o -> o.keyPrefix(keyPrefix).connectTimeout(TIMEOUT).commandTimeout(TIMEOUT))
         .build();
   }
 

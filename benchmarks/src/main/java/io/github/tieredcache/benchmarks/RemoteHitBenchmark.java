@@ -324,7 +324,7 @@ public class RemoteHitBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       fixture = new RemoteFixture(PREFIX);
-      store = RedisTierStore.using(fixture.rawClient()).keyPrefix(PREFIX).build();
+      store = RedisTierStore.using(fixture.rawClient()).options(o -> o.keyPrefix(PREFIX)).build();
       cache = fixture.cache("remote", store, new SimpleMeterRegistry());
       place(cache, /* allTiers= */ false);
       cache.local().invalidate(HOT[0]);

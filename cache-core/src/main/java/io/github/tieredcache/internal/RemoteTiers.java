@@ -6,6 +6,7 @@ import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.InvalidationListener;
 import io.github.tieredcache.spi.Lookup;
 import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spi.ShardUnavailableException;
 import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spi.Write;
 import io.micrometer.core.instrument.Timer;
@@ -199,6 +200,14 @@ final class RemoteTiers {
             (ignored, error) -> {
               timed(start);
               @Nullable List<Lookup>[] perGroup = perGroup(calls);
+              for (List<Lookup> answers : perGroup) {
+                if (answers != null && hasGaps(answers)) {
+                  // A shard of the store failed: its keys count as a failed read, the rest as read.
+                  failed(
+                      new ShardUnavailableException("a shard failed; its keys were not read"),
+                      null);
+                }
+              }
               List<Read> reads = new ArrayList<>(keys.size());
               for (int i = 0; i < keys.size(); i++) {
                 Lookup[] lookups = new Lookup[groups.length];
@@ -210,6 +219,16 @@ final class RemoteTiers {
               }
               return reads;
             });
+  }
+
+  /** Whether a store answered {@code null} for some keys (List.of refuses contains(null)). */
+  private static boolean hasGaps(List<Lookup> answers) {
+    for (Lookup lookup : answers) {
+      if (lookup == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @SuppressWarnings("unchecked")

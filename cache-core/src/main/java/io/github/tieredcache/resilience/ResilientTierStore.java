@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * once with {@link CallNotPermittedException}, without touching the store, so a cache goes straight
  * to its L0 or its loader and an outage adds no latency. This decorator adds no timeout of its own:
  * the delegate owns the time a call may take (see {@link TierStore}), and a call that times out
- * there is a failure here. {@link IllegalArgumentException} (bad input) is not counted.
- * Subscriptions and {@link #close()} bypass the breaker.
+ * there is a failure here. {@link IllegalArgumentException} (bad input) is not counted, nor is a
+ * {@link io.github.tieredcache.spi.ShardUnavailableException}: one shard of a cluster failing sends
+ * its own keys to the loader, and the breaker stays closed for the others. Subscriptions and {@link
+ * #close()} bypass the breaker.
  *
  * <p><b>Recovering.</b> The breaker moves from open to half-open by itself after its wait; this
  * store then probes the delegate without waiting for traffic (replaying a pending invalidation, or

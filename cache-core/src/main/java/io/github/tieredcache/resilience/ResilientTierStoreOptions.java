@@ -2,6 +2,7 @@ package io.github.tieredcache.resilience;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.tieredcache.spi.ShardUnavailableException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -118,8 +119,9 @@ public final class ResilientTierStoreOptions {
   /**
    * Returns the resilience4j configuration of the breaker these options describe: a count-based
    * window, automatic transition from open to half-open (so the store is probed even when no call
-   * comes), and {@link IllegalArgumentException} ignored (bad input says nothing about the store's
-   * health). Useful to create the breaker in a {@code CircuitBreakerRegistry}.
+   * comes), and {@link IllegalArgumentException} (bad input says nothing about the store's health)
+   * and {@link ShardUnavailableException} (one shard failing says nothing about the others)
+   * ignored. Useful to create the breaker in a {@code CircuitBreakerRegistry}.
    */
   public CircuitBreakerConfig toCircuitBreakerConfig() {
     return CircuitBreakerConfig.custom()
@@ -130,7 +132,7 @@ public final class ResilientTierStoreOptions {
         .waitDurationInOpenState(waitDurationInOpenState)
         .permittedNumberOfCallsInHalfOpenState(permittedCallsInHalfOpenState)
         .automaticTransitionFromOpenToHalfOpenEnabled(true)
-        .ignoreExceptions(IllegalArgumentException.class)
+        .ignoreExceptions(IllegalArgumentException.class, ShardUnavailableException.class)
         .writableStackTraceEnabled(false)
         .build();
   }

@@ -2,6 +2,7 @@ package io.github.tieredcache.spi;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the remote tiers of a cache keep their copies, as bytes.
@@ -36,8 +37,13 @@ public interface TierStore extends AutoCloseable {
    */
   CompletableFuture<Lookup> read(Namespace namespace, byte[] key);
 
-  /** Reads many keys; the answer lists one lookup per key, in the order of {@code keys}. */
-  CompletableFuture<List<Lookup>> readAll(Namespace namespace, List<byte[]> keys);
+  /**
+   * Reads many keys; the answer lists one lookup per key, in the order of {@code keys}. A store
+   * made of parts (the shards of a cluster) may answer {@code null} for the keys of a part that
+   * failed (see {@link ShardUnavailableException}) and read the others; the caller treats those
+   * keys as a failed read. The call itself fails when nothing could be read.
+   */
+  CompletableFuture<List<@Nullable Lookup>> readAll(Namespace namespace, List<byte[]> keys);
 
   /**
    * Writes {@code write.copy()} into its tier, removing the key's copies in the namespace's other

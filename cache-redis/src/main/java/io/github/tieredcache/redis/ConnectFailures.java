@@ -33,7 +33,7 @@ final class ConnectFailures {
                 + (username == null ? "" : " of user '" + username + "'")
                 + " (authentication failed: "
                 + message
-                + "); check the username and password (RedisTierStore.Builder.credentials,"
+                + "); check the username and password (RedisTierStoreOptions.Builder.credentials,"
                 + " tiered-cache.redis.username/password or spring.data.redis.*)",
             e);
       }

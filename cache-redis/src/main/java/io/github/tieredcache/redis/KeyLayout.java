@@ -193,12 +193,14 @@ final class KeyLayout {
   /**
    * Adds the keys one lookup reads to {@code args}: every tier, hottest first, then the generation.
    */
-  void addReadKeys(CommandArgs<byte[], byte[]> args, byte[] epochSegment, byte[] key) {
+  byte[] addReadKeys(CommandArgs<byte[], byte[]> args, byte[] epochSegment, byte[] key) {
     byte[] escaped = escape(key);
     for (int tier = 0; tier < tierSuffixes.length; tier++) {
       args.addKey(tierKey(epochSegment, escaped, tier));
     }
-    args.addKey(generationKey(escaped));
+    byte[] generation = generationKey(escaped);
+    args.addKey(generation);
+    return generation;
   }
 
   /**

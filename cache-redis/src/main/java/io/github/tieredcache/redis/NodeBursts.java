@@ -1,10 +1,12 @@
 package io.github.tieredcache.redis;
 
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.ValueListOutput;
@@ -17,8 +19,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bulk read on a cluster as one burst per node: the lookups are grouped by slot (a cross-slot
@@ -37,6 +42,11 @@ import java.util.concurrent.CompletionException;
  * between the two nodes is refused with {@code TRYAGAIN}; such a slot is asked again, through the
  * cluster connection, after {@link #TRY_AGAIN_DELAYS_MS} (Redis's advice), before the read fails.
  *
+ * <p><b>A failing node.</b> Each node's burst passes through that primary's breaker ({@link
+ * ShardGuard}); the lookups of a node that fails or is skipped are answered {@code null} (the
+ * store's "unavailable" for those keys), the others as read. Only when every node failed does the
+ * read fail, with the first failure.
+ *
  * <p>Stateless; each call reads the cluster connection's current partitions.
  */
 final class NodeBursts {
@@ -52,44 +62,121 @@ final class NodeBursts {
   private record Slot(int slot, List<Integer> indices) {}
 
   /**
-   * Reads every lookup's keys, answering the raw values of each lookup in order (a {@code null} for
-   * a key that does not exist), one {@code MGET} per slot and one flush per node.
+   * Reads every lookup's keys, answering the raw values of each lookup in order (a {@code null}
+   * value for a key that does not exist, a {@code null} answer for a lookup whose node failed), one
+   * {@code MGET} per slot and one flush per node.
    */
-  static CompletableFuture<List<List<byte[]>>> mget(
-      StatefulRedisClusterConnection<byte[], byte[]> cluster, List<byte[][]> lookups) {
+  static CompletableFuture<List<@Nullable List<byte[]>>> mget(
+      StatefulRedisClusterConnection<byte[], byte[]> cluster,
+      List<byte[][]> lookups,
+      ShardGuard guard) {
+    Partitions partitions = cluster.getPartitions();
     Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
     for (int i = 0; i < lookups.size(); i++) {
       bySlot.computeIfAbsent(SlotHash.getSlot(lookups.get(i)[0]), s -> new ArrayList<>()).add(i);
     }
     Map<String, List<Slot>> slotsByNode = new LinkedHashMap<>();
+    Map<String, RedisClusterNode> nodes = new LinkedHashMap<>();
     List<Slot> unknown = new ArrayList<>();
     for (Map.Entry<Integer, List<Integer>> entry : bySlot.entrySet()) {
       Slot slot = new Slot(entry.getKey(), entry.getValue());
-      RedisClusterNode node = cluster.getPartitions().getPartitionBySlot(slot.slot());
+      RedisClusterNode node = partitions.getPartitionBySlot(slot.slot());
       String nodeId = node == null ? null : node.getNodeId();
-      if (nodeId == null) {
+      if (node == null || nodeId == null) {
         unknown.add(slot);
       } else {
+        nodes.putIfAbsent(nodeId, node);
         slotsByNode.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(slot);
       }
     }
     @SuppressWarnings("unchecked")
-    List<byte[]>[] answers = new List[lookups.size()];
+    @Nullable List<byte[]>[] answers = new List[lookups.size()];
+    AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
     List<CompletableFuture<Void>> all = new ArrayList<>();
-    for (Map.Entry<String, List<Slot>> node : slotsByNode.entrySet()) {
-      all.add(burst(cluster, node.getKey(), node.getValue(), lookups, answers));
+    for (Map.Entry<String, List<Slot>> entry : slotsByNode.entrySet()) {
+      RedisClusterNode node = Objects.requireNonNull(nodes.get(entry.getKey()));
+      List<Slot> slots = entry.getValue();
+      all.add(
+          guard
+              .callNode(
+                  partitions,
+                  node,
+                  entry.getKey(),
+                  () -> burst(cluster, entry.getKey(), slots, lookups, answers))
+              .exceptionally(
+                  error -> {
+                    firstFailure.compareAndSet(null, error);
+                    for (Slot slot : slots) {
+                      for (int i : slot.indices()) {
+                        answers[i] = null; // this node's keys: unavailable
+                      }
+                    }
+                    return null;
+                  }));
     }
     for (Slot slot : unknown) {
-      all.add(throughCluster(cluster, slot.indices(), lookups, answers));
+      all.add(
+          guard
+              .callUnowned(
+                  partitions, () -> throughCluster(cluster, slot.indices(), lookups, answers))
+              .exceptionally(
+                  error -> {
+                    firstFailure.compareAndSet(null, error);
+                    for (int i : slot.indices()) {
+                      answers[i] = null;
+                    }
+                    return null;
+                  }));
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .thenApply(
+        .thenCompose(
             done -> {
-              List<List<byte[]>> ordered = new ArrayList<>(answers.length);
+              Throwable failure = firstFailure.get();
+              List<@Nullable List<byte[]>> ordered = new ArrayList<>(answers.length);
+              boolean anyRead = false;
               for (List<byte[]> answer : answers) {
                 ordered.add(answer);
+                anyRead |= answer != null;
               }
-              return ordered;
+              if (failure != null && !anyRead) {
+                return CompletableFuture.failedFuture(failure);
+              }
+              return CompletableFuture.completedFuture(ordered);
+            });
+  }
+
+  /**
+   * Reads every lookup's keys from one server with one {@code MGET} of all of them, answering the
+   * raw values of each lookup in order.
+   */
+  static CompletableFuture<List<@Nullable List<byte[]>>> mgetOnOneServer(
+      RedisClusterAsyncCommands<byte[], byte[]> commands, List<byte[][]> lookups) {
+    int count = 0;
+    for (byte[][] keys : lookups) {
+      count += keys.length;
+    }
+    byte[][] all = new byte[count][];
+    int at = 0;
+    for (byte[][] keys : lookups) {
+      System.arraycopy(keys, 0, all, at, keys.length);
+      at += keys.length;
+    }
+    return commands
+        .mget(all)
+        .toCompletableFuture()
+        .thenApply(
+            values -> {
+              List<byte[]> raw = new ArrayList<>(values.size());
+              for (KeyValue<byte[], byte[]> value : values) {
+                raw.add(value.hasValue() ? value.getValue() : null);
+              }
+              List<@Nullable List<byte[]>> answers = new ArrayList<>(lookups.size());
+              int from = 0;
+              for (byte[][] keys : lookups) {
+                answers.add(raw.subList(from, from + keys.length));
+                from += keys.length;
+              }
+              return answers;
             });
   }
 
@@ -99,7 +186,7 @@ final class NodeBursts {
       String nodeId,
       List<Slot> slots,
       List<byte[][]> lookups,
-      List<byte[]>[] answers) {
+      @Nullable List<byte[]>[] answers) {
     return cluster
         .getConnectionAsync(nodeId)
         .handle(
@@ -121,7 +208,7 @@ final class NodeBursts {
       StatefulRedisConnection<byte[], byte[]> connection,
       List<Slot> slots,
       List<byte[][]> lookups,
-      List<byte[]>[] answers) {
+      @Nullable List<byte[]>[] answers) {
     List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(slots.size());
     List<CompletableFuture<Void>> settled = new ArrayList<>(slots.size());
     for (Slot slot : slots) {
@@ -155,7 +242,7 @@ final class NodeBursts {
       StatefulRedisClusterConnection<byte[], byte[]> cluster,
       List<Integer> indices,
       List<byte[][]> lookups,
-      List<byte[]>[] answers) {
+      @Nullable List<byte[]>[] answers) {
     RedisClusterAsyncCommands<byte[], byte[]> commands = cluster.async();
     return retryingTryAgain(
             () ->
@@ -219,7 +306,10 @@ final class NodeBursts {
   }
 
   private static void spread(
-      List<byte[]> values, List<Integer> indices, List<byte[][]> lookups, List<byte[]>[] answers) {
+      List<byte[]> values,
+      List<Integer> indices,
+      List<byte[][]> lookups,
+      @Nullable List<byte[]>[] answers) {
     int at = 0;
     for (int i : indices) {
       int width = lookups.get(i).length;

@@ -35,7 +35,7 @@ class BulkReadByNodeIT {
   @BeforeEach
   void open() {
     cluster = LocalRedisCluster.start();
-    store = RedisTierStore.cluster(cluster.seedUri()).clientName("bulk").build();
+    store = RedisTierStore.cluster(cluster.seedUri()).options(o -> o.clientName("bulk")).build();
   }
 
   @AfterEach

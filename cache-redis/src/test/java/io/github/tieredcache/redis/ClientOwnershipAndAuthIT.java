@@ -76,12 +76,16 @@ class ClientOwnershipAndAuthIT {
       Namespace ns = TestRedis.uniqueNamespace("hot");
 
       try (RedisTierStore store =
-          RedisTierStore.standalone(server.uri()).credentials("cache-user", "s3cret").build()) {
+          RedisTierStore.standalone(server.uri())
+              .options(o -> o.credentials("cache-user", "s3cret"))
+              .build()) {
         store.put(ns, new Write(ascii("k"), 0, ascii("v"), LONG, 0)).join();
         assertThat(store.read(ns, ascii("k")).join().copy()).isEqualTo(ascii("v"));
       }
       try (RedisTierStore wrong =
-          RedisTierStore.standalone(server.uri()).credentials("cache-user", "wrong").build()) {
+          RedisTierStore.standalone(server.uri())
+              .options(o -> o.credentials("cache-user", "wrong"))
+              .build()) {
         assertThatThrownBy(() -> wrong.read(ns, ascii("k")).join())
             .isInstanceOf(CompletionException.class)
             .cause()

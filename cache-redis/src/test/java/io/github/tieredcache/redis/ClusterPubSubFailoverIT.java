@@ -30,8 +30,10 @@ class ClusterPubSubFailoverIT {
   @BeforeEach
   void open() {
     cluster = LocalRedisCluster.start();
-    subscriber = RedisTierStore.cluster(cluster.seedUri()).clientName("subscriber").build();
-    publisher = RedisTierStore.cluster(cluster.seedUri()).clientName("publisher").build();
+    subscriber =
+        RedisTierStore.cluster(cluster.seedUri()).options(o -> o.clientName("subscriber")).build();
+    publisher =
+        RedisTierStore.cluster(cluster.seedUri()).options(o -> o.clientName("publisher")).build();
   }
 
   @AfterEach

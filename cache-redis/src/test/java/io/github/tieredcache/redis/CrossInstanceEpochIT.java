@@ -33,7 +33,8 @@ class CrossInstanceEpochIT {
   }
 
   private RedisTierStore store(Duration epochRefresh) {
-    RedisTierStore store = TestRedis.onSharedCluster().epochRefreshInterval(epochRefresh).build();
+    RedisTierStore store =
+        TestRedis.onSharedCluster().options(o -> o.epochRefreshInterval(epochRefresh)).build();
     stores.add(store);
     return store;
   }

@@ -25,7 +25,10 @@ class NoScriptRecoveryIT {
 
   @BeforeEach
   void open() {
-    store = TestRedis.onSharedCluster().epochRefreshInterval(Duration.ofHours(1)).build();
+    store =
+        TestRedis.onSharedCluster()
+            .options(o -> o.epochRefreshInterval(Duration.ofHours(1)))
+            .build();
   }
 
   @AfterEach

@@ -38,7 +38,10 @@ class OneRoundTripIT {
   @BeforeEach
   void open() {
     // No periodic epoch reread during the measurement.
-    store = TestRedis.onSharedCluster().epochRefreshInterval(Duration.ofHours(1)).build();
+    store =
+        TestRedis.onSharedCluster()
+            .options(o -> o.epochRefreshInterval(Duration.ofHours(1)))
+            .build();
   }
 
   @AfterEach

@@ -76,7 +76,7 @@ class RedisTierStoreBuilderTest {
             .build();
 
     RedisURI uri =
-        RedisTierStore.Builder.configure(RedisURI.create("redis://cache.example:6380/3"), options);
+        RedisTierStoreBuilder.configure(RedisURI.create("redis://cache.example:6380/3"), options);
 
     assertThat(uri.getHost()).isEqualTo("cache.example");
     assertThat(uri.getPort()).isEqualTo(6380);
@@ -95,7 +95,7 @@ class RedisTierStoreBuilderTest {
   @SuppressWarnings("deprecation")
   void aRedissUriKeepsTlsAndVerifiesPeersByDefault() {
     RedisURI uri =
-        RedisTierStore.Builder.configure(
+        RedisTierStoreBuilder.configure(
             RedisURI.create("rediss://:secret@cache.example:6380"),
             RedisTierStoreOptions.defaults());
 

@@ -44,7 +44,7 @@ class ResilientTierStoreIT {
   void open() {
     server = LocalRedisServer.start();
     // The store owns its client resources: reconnect attempts at most 1 s apart.
-    store = RedisTierStore.standalone(server.uri()).buildResilient(FAST);
+    store = ResilientTierStore.wrap(RedisTierStore.standalone(server.uri()).build(), FAST);
   }
 
   @AfterEach
@@ -156,8 +156,9 @@ class ResilientTierStoreIT {
   void pastTheBacklogBoundTheWholeCacheIsClearedOnceRedisIsBack() {
     store.close();
     store =
-        RedisTierStore.standalone(server.uri())
-            .buildResilient(FAST.toBuilder().backlogCapacity(2).build());
+        ResilientTierStore.wrap(
+            RedisTierStore.standalone(server.uri()).build(),
+            FAST.toBuilder().backlogCapacity(2).build());
     Namespace ns = TestRedis.uniqueNamespace("hot");
     Namespace other = TestRedis.uniqueNamespace("hot");
     fillKeys(ns, 5);

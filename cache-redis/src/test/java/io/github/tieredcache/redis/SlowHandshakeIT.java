@@ -23,8 +23,10 @@ class SlowHandshakeIT {
       long start = System.nanoTime();
       try (RedisTierStore store =
           RedisTierStore.standalone(server.uri())
-              .commandTimeout(Duration.ofMillis(300))
-              .connectTimeout(Duration.ofSeconds(5))
+              .options(
+                  o ->
+                      o.commandTimeout(Duration.ofMillis(300))
+                          .connectTimeout(Duration.ofSeconds(5)))
               .build()) {
         Namespace ns = TestRedis.uniqueNamespace("hot");
         byte[] key = "k".getBytes(UTF_8);

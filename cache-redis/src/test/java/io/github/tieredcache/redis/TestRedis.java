@@ -24,7 +24,7 @@ final class TestRedis {
   private TestRedis() {}
 
   /** A builder of a store on the shared cluster, on the shared resources. */
-  static RedisTierStore.Builder onSharedCluster() {
+  static RedisTierStoreBuilder onSharedCluster() {
     return RedisTierStore.cluster(LocalRedisCluster.shared().seedUri()).clientResources(RESOURCES);
   }
 

@@ -47,7 +47,7 @@ class TieredCacheFailoverIT {
   @BeforeEach
   void open() {
     cluster = LocalRedisCluster.start();
-    store = RedisTierStore.cluster(cluster.seedUri()).buildResilient();
+    store = ResilientTierStore.wrap(RedisTierStore.cluster(cluster.seedUri()).build());
     probe = RedisTierStore.cluster(cluster.seedUri()).build();
     cache =
         TieredCache.<String, String>builder()

@@ -1,7 +1,9 @@
 package io.github.tieredcache.examples;
 
 import io.github.tieredcache.redis.RedisTierStore;
+import io.github.tieredcache.redis.RedisTierStoreBuilder;
 import io.github.tieredcache.redis.testkit.LocalRedisCluster;
+import io.github.tieredcache.resilience.ResilientTierStore;
 import io.github.tieredcache.spi.TierStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
@@ -198,11 +200,12 @@ public final class RedisTarget implements AutoCloseable {
    */
   public TierStore newStore() {
     // The URIs carry any credentials and TLS (rediss://user:pass@host), so pass them as they are.
-    RedisTierStore.Builder builder =
+    RedisTierStoreBuilder builder =
         cluster
             ? RedisTierStore.builder().cluster(uris)
             : RedisTierStore.builder().standalone(uris.get(0));
-    return builder.keyPrefix(keyPrefix).clientName("tiered-cache-quickstart").buildResilient();
+    return ResilientTierStore.wrap(
+        builder.options(o -> o.keyPrefix(keyPrefix).clientName("tiered-cache-quickstart")).build());
   }
 
   /**

@@ -31,12 +31,14 @@ public final class ClusterOptions {
   private final int replicasPerPrimary;
   private final Duration nodeTimeout;
   private final Duration startupTimeout;
+  private final boolean requireFullCoverage;
 
   private ClusterOptions(Builder b) {
     this.primaries = b.primaries;
     this.replicasPerPrimary = b.replicasPerPrimary;
     this.nodeTimeout = b.nodeTimeout;
     this.startupTimeout = b.startupTimeout;
+    this.requireFullCoverage = b.requireFullCoverage;
   }
 
   /**
@@ -58,7 +60,8 @@ public final class ClusterOptions {
         .primaries(primaries)
         .replicasPerPrimary(replicasPerPrimary)
         .nodeTimeout(nodeTimeout)
-        .startupTimeout(startupTimeout);
+        .startupTimeout(startupTimeout)
+        .requireFullCoverage(requireFullCoverage);
   }
 
   /** Returns the number of primaries, each serving an equal share of the 16384 slots. */
@@ -86,18 +89,30 @@ public final class ClusterOptions {
     return startupTimeout;
   }
 
+  /**
+   * Returns the nodes' {@code cluster-require-full-coverage}: when {@code true} (Redis's default)
+   * every node refuses every command with {@code CLUSTERDOWN} from the moment the cluster flags a
+   * failed primary until its replica takes over; when {@code false} the other primaries keep
+   * serving their own slots meanwhile.
+   */
+  public boolean requireFullCoverage() {
+    return requireFullCoverage;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof ClusterOptions other
         && primaries == other.primaries
         && replicasPerPrimary == other.replicasPerPrimary
         && nodeTimeout.equals(other.nodeTimeout)
-        && startupTimeout.equals(other.startupTimeout);
+        && startupTimeout.equals(other.startupTimeout)
+        && requireFullCoverage == other.requireFullCoverage;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(primaries, replicasPerPrimary, nodeTimeout, startupTimeout);
+    return Objects.hash(
+        primaries, replicasPerPrimary, nodeTimeout, startupTimeout, requireFullCoverage);
   }
 
   @Override
@@ -110,6 +125,8 @@ public final class ClusterOptions {
         + nodeTimeout
         + ", startupTimeout="
         + startupTimeout
+        + ", requireFullCoverage="
+        + requireFullCoverage
         + '}';
   }
 
@@ -119,6 +136,7 @@ public final class ClusterOptions {
     private int replicasPerPrimary = DEFAULT_REPLICAS_PER_PRIMARY;
     private Duration nodeTimeout = DEFAULT_NODE_TIMEOUT;
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+    private boolean requireFullCoverage = true;
 
     private Builder() {}
 
@@ -158,6 +176,14 @@ public final class ClusterOptions {
             "startupTimeout must be positive, was " + startupTimeout);
       }
       this.startupTimeout = startupTimeout;
+      return this;
+    }
+
+    /**
+     * Sets {@code cluster-require-full-coverage}; see {@link ClusterOptions#requireFullCoverage()}.
+     */
+    public Builder requireFullCoverage(boolean requireFullCoverage) {
+      this.requireFullCoverage = requireFullCoverage;
       return this;
     }
 

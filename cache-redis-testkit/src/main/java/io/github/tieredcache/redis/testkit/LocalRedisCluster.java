@@ -188,7 +188,12 @@ public final class LocalRedisCluster implements AutoCloseable {
                 dir,
                 /* clusterNode= */ true,
                 port ->
-                    ServerArgs.clusterNode(port, dir, launcher.version(), options.nodeTimeout()));
+                    ServerArgs.clusterNode(
+                        port,
+                        dir,
+                        launcher.version(),
+                        options.nodeTimeout(),
+                        options.requireFullCoverage()));
         servers.add(server);
         server.launchOnFreePort();
       }

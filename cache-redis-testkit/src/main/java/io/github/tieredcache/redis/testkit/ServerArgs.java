@@ -21,13 +21,19 @@ final class ServerArgs {
     return common(port, dir, version);
   }
 
-  static List<String> clusterNode(int port, Path dir, RedisVersion version, Duration nodeTimeout) {
+  static List<String> clusterNode(
+      int port, Path dir, RedisVersion version, Duration nodeTimeout, boolean fullCoverage) {
     List<String> args = common(port, dir, version);
     args.addAll(
         List.of(
-            "--cluster-enabled", "yes",
-            "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
-            "--cluster-config-file", dir.resolve(CLUSTER_CONFIG_FILE).toString()));
+            "--cluster-enabled",
+            "yes",
+            "--cluster-node-timeout",
+            Long.toString(nodeTimeout.toMillis()),
+            "--cluster-require-full-coverage",
+            fullCoverage ? "yes" : "no",
+            "--cluster-config-file",
+            dir.resolve(CLUSTER_CONFIG_FILE).toString()));
     return args;
   }
 

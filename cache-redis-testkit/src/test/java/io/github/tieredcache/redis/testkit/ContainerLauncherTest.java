@@ -18,7 +18,8 @@ class ContainerLauncherTest {
   void runsTheServerOnTheHostNetworkWithItsDirectoryMountedAtTheSamePath() throws IOException {
     ContainerLauncher launcher = new ContainerLauncher("redis:7.2");
     List<String> args =
-        ServerArgs.clusterNode(30001, dir, launcher.version(), ClusterOptions.DEFAULT_NODE_TIMEOUT);
+        ServerArgs.clusterNode(
+            30001, dir, launcher.version(), ClusterOptions.DEFAULT_NODE_TIMEOUT, true);
 
     try (GenericContainer<?> container = launcher.container(args, dir)) {
       assertThat(container.getNetworkMode()).isEqualTo("host");

@@ -46,7 +46,8 @@ class ManagedServerIT {
             port -> {
               List<String> args =
                   clusterNode
-                      ? ServerArgs.clusterNode(port, dir, launcher.version(), Duration.ofSeconds(2))
+                      ? ServerArgs.clusterNode(
+                          port, dir, launcher.version(), Duration.ofSeconds(2), true)
                       : ServerArgs.standalone(port, dir, launcher.version());
               args.addAll(extraArgs);
               return args;

@@ -14,7 +14,12 @@ class ServerArgsTest {
   @Test
   void clusterNodeBindsLoopbackPersistsNothingAndSyncsReplicasAtOnce() {
     List<String> args =
-        ServerArgs.clusterNode(30001, dir, new RedisVersion(7, 0, 15), Duration.ofMillis(1500));
+        ServerArgs.clusterNode(
+            30001,
+            dir,
+            new RedisVersion(7, 0, 15),
+            Duration.ofMillis(1500),
+            /* fullCoverage= */ false);
 
     assertThat(String.join(" ", args))
         .contains("--port 30001")
@@ -24,6 +29,7 @@ class ServerArgsTest {
         .contains("--repl-diskless-sync yes --repl-diskless-sync-delay 0")
         .contains("--repl-diskless-load swapdb")
         .contains("--cluster-enabled yes --cluster-node-timeout 1500")
+        .contains("--cluster-require-full-coverage no")
         .contains("--cluster-config-file /tmp/node-0/nodes.conf")
         .contains("--dir /tmp/node-0")
         .contains("--logfile /tmp/node-0/redis.log")

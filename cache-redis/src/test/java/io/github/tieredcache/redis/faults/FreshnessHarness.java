@@ -68,7 +68,8 @@ final class FreshnessHarness implements AutoCloseable {
       database.put(key(i), 0L);
     }
     for (int i = 0; i < instances; i++) {
-      ResilientTierStore store = RedisTierStore.cluster(cluster.seedUri()).buildResilient();
+      ResilientTierStore store =
+          ResilientTierStore.wrap(RedisTierStore.cluster(cluster.seedUri()).build());
       stores.add(store);
       caches.add(
           TieredCache.<String, String>builder()

@@ -100,8 +100,10 @@ class NoBlockingOnEventLoopIT {
     LocalRedisCluster cluster = LocalRedisCluster.shared();
     for (Freshness freshness : List.of(Freshness.byTtl(), Freshness.byInvalidation())) {
       String name = "noblock-" + UUID.randomUUID().toString().substring(0, 8);
-      try (ResilientTierStore storeA = RedisTierStore.cluster(cluster.seedUri()).buildResilient();
-          ResilientTierStore storeB = RedisTierStore.cluster(cluster.seedUri()).buildResilient();
+      try (ResilientTierStore storeA =
+              ResilientTierStore.wrap(RedisTierStore.cluster(cluster.seedUri()).build());
+          ResilientTierStore storeB =
+              ResilientTierStore.wrap(RedisTierStore.cluster(cluster.seedUri()).build());
           TieredCache<String, String> a = cache(name, storeA, freshness);
           TieredCache<String, String> b = cache(name, storeB, freshness)) {
         List<String> keys = IntStream.range(0, 200).mapToObj(i -> "k" + i).toList();
@@ -135,9 +137,10 @@ class NoBlockingOnEventLoopIT {
     }
     // A store that cannot connect: failures and breaker transitions.
     try (ResilientTierStore dead =
-            RedisTierStore.standalone("redis://127.0.0.1:1")
-                .commandTimeout(Duration.ofMillis(200))
-                .buildResilient();
+            ResilientTierStore.wrap(
+                RedisTierStore.standalone("redis://127.0.0.1:1")
+                    .options(o -> o.commandTimeout(Duration.ofMillis(200)))
+                    .build());
         TieredCache<String, String> c = cache("noblock-dead", dead, Freshness.byInvalidation())) {
       for (int i = 0; i < 100; i++) {
         assertThat(c.get("k" + i)).isEqualTo("v-k" + i);

@@ -54,7 +54,8 @@ class RemovalLostInFailoverIT {
     cluster = LocalRedisCluster.start(ClusterOptions.defaults());
     String name = "lost-" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < 2; i++) {
-      ResilientTierStore store = RedisTierStore.cluster(cluster.seedUri()).buildResilient();
+      ResilientTierStore store =
+          ResilientTierStore.wrap(RedisTierStore.cluster(cluster.seedUri()).build());
       stores.add(store);
       caches.add(
           TieredCache.<String, String>builder()

@@ -40,8 +40,9 @@ class TwoSchemasSideBySideIT {
     Queue<String> wrong = new ConcurrentLinkedQueue<>();
     AtomicLong loadsV1 = new AtomicLong();
     AtomicLong loadsV2 = new AtomicLong();
-    try (ResilientTierStore storeV1 = RedisTierStore.cluster(seed).buildResilient();
-        ResilientTierStore storeV2 = RedisTierStore.cluster(seed).buildResilient();
+    try (ResilientTierStore storeV1 =
+            ResilientTierStore.wrap(RedisTierStore.cluster(seed).build());
+        ResilientTierStore storeV2 = ResilientTierStore.wrap(RedisTierStore.cluster(seed).build());
         TieredCache<Long, PostV1> v1 =
             TieredCache.<Long, PostV1>builder()
                 .name(name)

@@ -1,6 +1,7 @@
 package io.github.tieredcache.spring.boot.autoconfigure;
 
 import io.github.tieredcache.redis.RedisTierStore;
+import io.github.tieredcache.redis.RedisTierStoreBuilder;
 import io.github.tieredcache.redis.RedisTierStoreOptions;
 import io.github.tieredcache.resilience.ResilientTierStore;
 import io.github.tieredcache.resilience.ResilientTierStoreOptions;
@@ -134,7 +135,7 @@ public final class TieredCacheRedisAutoConfiguration {
     RedisTarget target =
         RedisTarget.ofDefault(properties.getRedis(), environment, bootConnection(context));
     RedisTierStoreOptions options = storeOptions(properties.getRedis(), target);
-    RedisTierStore.Builder builder =
+    RedisTierStoreBuilder builder =
         client instanceof RedisClusterClient cluster
             ? RedisTierStore.using(cluster)
             : RedisTierStore.using((RedisClient) client, defaultUri(target));
@@ -146,7 +147,7 @@ public final class TieredCacheRedisAutoConfiguration {
         guard(TierStores.DEFAULT, builder.options(options).build(), description, properties));
     for (Map.Entry<String, RedisConnection> named : properties.getStores().entrySet()) {
       RedisTarget namedTarget = RedisTarget.of(named.getValue());
-      RedisTierStore.Builder b =
+      RedisTierStoreBuilder b =
           namedTarget.isCluster()
               ? RedisTierStore.builder().cluster(namedTarget.clusterNodes())
               : RedisTierStore.builder().standalone(defaultUri(namedTarget));
