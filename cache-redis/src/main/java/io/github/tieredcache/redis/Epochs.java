@@ -25,18 +25,28 @@ import org.slf4j.LoggerFactory;
  * so a load that read before a clear cannot write after it, not even for a key that had no
  * generation.
  *
- * <p><b>How the epoch stays current.</b> The epoch key lives in one slot, so it cannot be read in
- * the same {@code MGET} as a key's tiers; each store caches it per cache and rereads it (1) when it
- * first uses the cache, (2) when an invalidation message for every key arrives (another instance
- * cleared), before the message reaches the listener, (3) after every (re)subscription, before
- * {@code onSubscribed}, (4) every {@link RedisTierStoreOptions#epochRefreshInterval()}, and (5)
- * with every {@code put} and {@code remove}, in parallel with the write: if the epoch moved
- * meanwhile, the write is done again in the new epoch, so an invalidation is never left behind in a
- * retired epoch. Generation keys carry no epoch, so a {@code put} or {@code remove} advances the
- * one generation every instance compares with, in any epoch. What remains: an instance that has not
- * yet heard of another's clear keeps serving the retired epoch's copies (and writing loads there,
- * visible only to such instances) until (2) or (4), i.e. for at most one refresh interval when the
- * message is lost.
+ * <p><b>How the epoch stays current, without a hot key.</b> The epoch key lives in one slot, so it
+ * cannot be read in the same {@code MGET} as a key's tiers, and reading it per operation would make
+ * it the hottest key of the cluster. Each store caches it per cache and learns of a newer one (1)
+ * when it first uses the cache (one {@code GET}), (2) from every invalidation message and heartbeat
+ * it receives, which carries its sender's epoch ({@link ChannelMessage}): the message a {@code
+ * clear} sends carries the new epoch, before it reaches the listener, (3) after every
+ * (re)subscription, before {@code onSubscribed} (one {@code GET}), and (4) every {@link
+ * RedisTierStoreOptions#epochRefreshInterval()} (30 s by default, one {@code GET}), the safety net
+ * when no message comes. Writes read nothing: a {@code put} or {@code remove} made in an epoch that
+ * is no longer current still advances the key's generation (generation keys carry no epoch, so
+ * every instance compares with the same one), and it also deletes the key's copies in the {@value
+ * KeyLayout#EPOCHS_AHEAD} epochs after its own ({@link KeyLayout#EPOCHS_AHEAD}), so a copy another
+ * instance loaded after the clear is not left stale.
+ *
+ * <p><b>What remains.</b> An instance that has not yet heard of another's clear keeps serving the
+ * retired epoch's copies (and writing loads there, visible only to such instances) until (2), (3)
+ * or (4): with freshness by invalidation, within one heartbeat interval of any instance that knows
+ * the new epoch; otherwise for at most one refresh interval when the clear's message is lost. An
+ * instance that missed more than {@value KeyLayout#EPOCHS_AHEAD} clears in that window (three
+ * clears of one cache, none heard) may leave the newest epoch's copy of a key it invalidates until
+ * that copy's TTL. After a clear the store that made it removes the retired copies in the
+ * background ({@link EpochSweeper}).
  *
  * <p><b>An epoch that went back.</b> An epoch read lower than one this store has seen (the counter
  * was lost, e.g. in a failover before replication) is raised back, and a clear always moves past

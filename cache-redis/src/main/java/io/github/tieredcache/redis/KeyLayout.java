@@ -48,6 +48,13 @@ import java.util.regex.Pattern;
  */
 final class KeyLayout {
 
+  /**
+   * How many epochs past its own an invalidating write also clears: a {@code put} or {@code remove}
+   * by an instance that has not yet heard of up to this many clears still removes the copies other
+   * instances wrote in the newer epochs, without reading the epoch first.
+   */
+  static final int EPOCHS_AHEAD = 2;
+
   /** The longest key prefix accepted. */
   static final int MAX_PREFIX_LENGTH = 64;
 
@@ -227,15 +234,52 @@ final class KeyLayout {
     return new byte[][] {tierKey(epochSegment, escaped, tier), generationKey(escaped)};
   }
 
-  /** Returns the keys a removal touches: the generation key, then every tier's key. */
-  byte[][] removeKeys(byte[] epochSegment, byte[] key) {
+  /**
+   * Returns the keys a removal in {@code epoch} touches: the generation key, then every tier's key
+   * in that epoch and in the {@value #EPOCHS_AHEAD} after it (see {@link #EPOCHS_AHEAD}).
+   */
+  byte[][] removeKeys(long epoch, byte[] key) {
     byte[] escaped = escape(key);
-    byte[][] keys = new byte[tierSuffixes.length + 1][];
+    int tiers = tierSuffixes.length;
+    byte[][] keys = new byte[1 + tiers * (1 + EPOCHS_AHEAD)][];
     keys[0] = generationKey(escaped);
-    for (int t = 0; t < tierSuffixes.length; t++) {
-      keys[t + 1] = tierKey(epochSegment, escaped, t);
+    int i = 1;
+    for (int e = 0; e <= EPOCHS_AHEAD; e++) {
+      byte[] segment = epochSegment(epoch + e);
+      for (int t = 0; t < tiers; t++) {
+        keys[i++] = tierKey(segment, escaped, t);
+      }
     }
     return keys;
+  }
+
+  /**
+   * Returns the keys a {@code put} of {@code tier} in {@code epoch} touches: that tier's key, the
+   * generation key, the other tiers' keys in that epoch, then every tier's key in the {@value
+   * #EPOCHS_AHEAD} epochs after it.
+   */
+  byte[][] putKeys(long epoch, byte[] key, int tier) {
+    byte[][] own = writeKeys(epochSegment(epoch), key, tier);
+    byte[] escaped = escape(key);
+    int tiers = tierSuffixes.length;
+    byte[][] keys = new byte[own.length + tiers * EPOCHS_AHEAD][];
+    System.arraycopy(own, 0, keys, 0, own.length);
+    int i = own.length;
+    for (int e = 1; e <= EPOCHS_AHEAD; e++) {
+      byte[] segment = epochSegment(epoch + e);
+      for (int t = 0; t < tiers; t++) {
+        keys[i++] = tierKey(segment, escaped, t);
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * Returns {@code <prefix>:<cache>:}, which starts every key of the cache. It holds no glob
+   * character (see the class comment), so it makes a {@code SCAN MATCH} pattern as it is.
+   */
+  byte[] cacheBase() {
+    return base.clone();
   }
 
   /** Returns the key holding the cache's epoch. */

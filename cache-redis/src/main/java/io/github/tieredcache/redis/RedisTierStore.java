@@ -88,13 +88,13 @@ public final class RedisTierStore implements TierStore {
 
   private static final Logger log = LoggerFactory.getLogger(RedisTierStore.class);
   private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
-  private static final int MAX_EPOCH_CHASES = 3;
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final RedisTierStoreOptions options;
   private final DataConnection data;
   private final Subscriptions subscriptions;
   private final Epochs epochs;
+  private final EpochSweeper sweeper;
   private final Namespaces namespaces;
   private final Runnable release;
   private final Deadlines deadlines;
@@ -118,6 +118,7 @@ public final class RedisTierStore implements TierStore {
             () -> DataConnection.explained(connectPubSub.get(), user), scheduler, retry);
     this.epochs = new Epochs(data, scheduler, options.epochRefreshInterval().toNanos());
     this.namespaces = new Namespaces(options.keyPrefix(), epochs);
+    this.sweeper = new EpochSweeper(data, scheduler);
     Runnable stopWatching = watchFailovers.apply(this::failedOver);
     this.release =
         () -> {
@@ -319,10 +320,10 @@ public final class RedisTierStore implements TierStore {
     ns.checkTier(write);
     byte[] ttl = number(millis(write.ttl()));
     byte[] deadline = deadlines.next();
-    return mutate(
-        ns,
+    return epochs.at(
+        ns.epoch,
         at -> {
-          byte[][] keys = ns.layout.writeKeys(at.segment(), write.key(), write.tier());
+          byte[][] keys = ns.layout.putKeys(at.epoch(), write.key(), write.tier());
           return data.callOnSlot(
                   keys[0], c -> Script.PUT.run(c, keys, write.copy(), ttl, ns.retention, deadline))
               .thenCompose(r -> r == Script.LATE ? deadlines.<Void>late() : DONE);
@@ -333,7 +334,7 @@ public final class RedisTierStore implements TierStore {
   public CompletableFuture<Void> remove(Namespace namespace, byte[] key) {
     Objects.requireNonNull(key, "key");
     Namespaces.State ns = state(namespace);
-    return mutate(ns, at -> removeAt(ns, at, key));
+    return epochs.at(ns.epoch, at -> removeAt(ns, at, key).thenApply(r -> null));
   }
 
   @Override
@@ -344,8 +345,8 @@ public final class RedisTierStore implements TierStore {
       return DONE;
     }
     List<byte[]> copy = List.copyOf(keys);
-    return mutate(
-        ns,
+    return epochs.at(
+        ns.epoch,
         at -> {
           CompletableFuture<?>[] removals = new CompletableFuture<?>[copy.size()];
           for (int i = 0; i < removals.length; i++) {
@@ -356,41 +357,20 @@ public final class RedisTierStore implements TierStore {
   }
 
   private CompletableFuture<Long> removeAt(Namespaces.State ns, Epochs.At at, byte[] key) {
-    byte[][] keys = ns.layout.removeKeys(at.segment(), key);
+    byte[][] keys = ns.layout.removeKeys(at.epoch(), key);
     return data.callOnSlot(keys[0], c -> Script.REMOVE.run(c, keys, ns.retention));
   }
 
   @Override
   public CompletableFuture<Void> clear(Namespace namespace) {
     Namespaces.State ns = state(namespace);
-    return epochs.clear(ns.epoch).thenApply(at -> null);
-  }
-
-  /**
-   * Applies an invalidating write in the current epoch while rereading the epoch in parallel; if
-   * the epoch moved meanwhile (another instance cleared), applies it again in the new epoch. A
-   * failed reread is taken as "unchanged": the epoch lives on one node, and if that node cannot
-   * answer, no clear can have moved it either.
-   */
-  private CompletableFuture<Void> mutate(
-      Namespaces.State ns, Function<Epochs.At, CompletableFuture<?>> write) {
-    return epochs.at(ns.epoch, at -> mutateAt(ns, write, at, 0));
-  }
-
-  private CompletableFuture<Void> mutateAt(
-      Namespaces.State ns,
-      Function<Epochs.At, CompletableFuture<?>> write,
-      Epochs.At at,
-      int chases) {
-    CompletableFuture<?> applied = write.apply(at);
-    CompletableFuture<Epochs.At> latest = epochs.refresh(ns.epoch).exceptionally(e -> at);
-    return applied
-        .thenCombine(latest, (ignored, now) -> now)
-        .thenCompose(
-            now ->
-                now.epoch() > at.epoch() && chases < MAX_EPOCH_CHASES
-                    ? mutateAt(ns, write, now, chases + 1)
-                    : DONE);
+    return epochs
+        .clear(ns.epoch)
+        .thenApply(
+            at -> {
+              var unused = sweeper.sweep(ns.layout, at.epoch()); // in the background
+              return null;
+            });
   }
 
   // ---------------------------------------------------------------- pub/sub
@@ -401,11 +381,12 @@ public final class RedisTierStore implements TierStore {
     Namespaces.State ns = state(namespace);
     // Not c.publish(...): Lettuce routes PUBLISH by the channel's hash slot, so while that slot's
     // primary is down (a failover takes seconds) no instance could publish for the cache. PUBLISH
-    // is
-    // broadcast to the whole cluster from any node, so it goes, keyless, on the default connection,
-    // which reconnects to another node at once.
-    CommandArgs<byte[], byte[]> args =
-        new CommandArgs<>(CODEC).add(ns.channel).addValue(message.encode());
+    // is broadcast to the whole cluster from any node, so it goes, keyless, on the default
+    // connection, which reconnects to another node at once.
+    Epochs.At known = ns.epoch.current;
+    byte[] payload =
+        ChannelMessage.encode(known == null ? ChannelMessage.UNKNOWN : known.epoch(), message);
+    CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).add(ns.channel).addValue(payload);
     return data.call(c -> c.dispatch(CommandType.PUBLISH, new IntegerOutput<>(CODEC), args))
         .thenApply(receivers -> null);
   }
@@ -414,7 +395,8 @@ public final class RedisTierStore implements TierStore {
   public AutoCloseable subscribe(Namespace namespace, InvalidationListener listener) {
     Objects.requireNonNull(listener, "listener");
     Namespaces.State ns = state(namespace);
-    return subscriptions.subscribe(ns.layout.channel(), () -> epochs.refresh(ns.epoch), listener);
+    return subscriptions.subscribe(
+        ns.layout.channel(), () -> epochs.refresh(ns.epoch), ns.epoch::advanceTo, listener);
   }
 
   /**
@@ -439,6 +421,7 @@ public final class RedisTierStore implements TierStore {
     }
     closed = true;
     epochs.close();
+    sweeper.close();
     CompletableFuture<Void> closing = CompletableFuture.allOf(subscriptions.close(), data.close());
     try {
       // Bounded: a connection that does not close in time is closed by the client's shutdown.

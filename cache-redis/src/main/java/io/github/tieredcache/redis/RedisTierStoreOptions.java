@@ -59,11 +59,13 @@ public final class RedisTierStoreOptions {
   public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
   /**
-   * How often the store rereads the epoch of each cache it has used, when nothing else is set: 1 s.
-   * This bounds how long a {@code clear} made by another instance goes unnoticed here when its
-   * invalidation message is lost.
+   * How often the store rereads the epoch of each cache it has used, when nothing else is set: 30
+   * s. Every invalidation message and heartbeat carries its sender's epoch, so a {@code clear} made
+   * by another instance is heard with the next message of any instance that knows it; this reread
+   * is the safety net when none comes (freshness by TTL sends no heartbeats), and bounds how long a
+   * clear goes unnoticed here then. One {@code GET} per cache and instance per interval.
    */
-  public static final Duration DEFAULT_EPOCH_REFRESH_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_EPOCH_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
   /**
    * How far this host's clock may run behind Redis's before its writes are refused as late, when

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * down, connection not made), it is tried again with a growing delay, up to 30 s, until it succeeds
  * or the channel's listeners leave.
  *
- * <p><b>Epoch before "all".</b> A message that drops every key (a {@code clear} on another
- * instance) and every (re)subscription (after which a {@code clear} may have been missed) first
- * reread the cache's epoch and only then reach the listeners. So a listener that empties its L0 on
- * them cannot refill it from the retired epoch's copies.
+ * <p><b>Epoch before the listeners.</b> Every message carries its sender's epoch of the cache
+ * ({@link ChannelMessage}), and this store moves to it, if it is newer, before the listeners hear
+ * the message: the message that drops every key after a {@code clear} carries the new epoch, and so
+ * does every later message and heartbeat of any instance that knows it. Every (re)subscription
+ * (after which a {@code clear} may have been missed) rereads the epoch first, as does a message
+ * that drops every key from a sender of an earlier release, which carries none. So a listener that
+ * empties its L0 on them cannot refill it from the retired epoch's copies.
  *
  * <p><b>Threads.</b> Callbacks arrive on a Lettuce event loop. Nothing here blocks: the epoch is
  * reread asynchronously and each channel's deliveries are chained, so they reach listeners in the
@@ -75,10 +79,14 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
 
   /**
    * Adds {@code listener} to {@code channel}; {@code refreshEpoch} rereads the epoch of the
-   * channel's cache. Returns the handle that removes it.
+   * channel's cache, {@code heardEpoch} takes one a message carried. Returns the handle that
+   * removes it.
    */
   AutoCloseable subscribe(
-      String channel, Supplier<CompletableFuture<?>> refreshEpoch, InvalidationListener listener) {
+      String channel,
+      Supplier<CompletableFuture<?>> refreshEpoch,
+      LongConsumer heardEpoch,
+      InvalidationListener listener) {
     if (closed) {
       throw new IllegalStateException("RedisTierStore is closed");
     }
@@ -88,7 +96,7 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
     synchronized (this) {
       Channel existing = channels.get(channel);
       fresh = existing == null;
-      ch = existing != null ? existing : new Channel(channel, refreshEpoch);
+      ch = existing != null ? existing : new Channel(channel, refreshEpoch, heardEpoch);
       if (fresh) {
         channels.put(channel, ch);
       }
@@ -183,18 +191,23 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
     if (ch == null) {
       return;
     }
-    Invalidation message;
+    ChannelMessage received;
     try {
-      message = Invalidation.decode(payload);
+      received = ChannelMessage.decode(payload);
     } catch (IllegalArgumentException e) {
       if (warnedUndecodable.compareAndSet(false, true)) {
         log.warn("Ignoring a message on {} that is not an invalidation (logged once)", ch.name, e);
       }
       return;
     }
+    Invalidation message = received.message();
+    long epoch = received.epoch();
     ch.deliver(
-        /* refreshEpochFirst= */ message.isAll(),
+        /* refreshEpochFirst= */ epoch == ChannelMessage.UNKNOWN && message.isAll(),
         () -> {
+          if (epoch != ChannelMessage.UNKNOWN) {
+            ch.heardEpoch.accept(epoch);
+          }
           for (Listener l : ch.listeners) {
             l.invalidated(message);
           }
@@ -243,15 +256,17 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
     final String name;
     final byte[] bytes;
     final Supplier<CompletableFuture<?>> refreshEpoch;
+    final LongConsumer heardEpoch;
     final List<Listener> listeners = new CopyOnWriteArrayList<>();
     volatile boolean active;
     final AtomicInteger attempts = new AtomicInteger();
     private CompletableFuture<Void> tail = DONE;
 
-    Channel(String name, Supplier<CompletableFuture<?>> refreshEpoch) {
+    Channel(String name, Supplier<CompletableFuture<?>> refreshEpoch, LongConsumer heardEpoch) {
       this.name = name;
       this.bytes = name.getBytes(StandardCharsets.US_ASCII);
       this.refreshEpoch = refreshEpoch;
+      this.heardEpoch = heardEpoch;
     }
 
     /** Runs {@code delivery} after every earlier one, rereading the epoch first if asked. */

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How a {@code clear} made by one instance reaches another that cached the old epoch: through the
- * "all" message (epoch reread before the listener hears it), the periodic reread, and the reread
- * that every put and remove does.
+ * epoch every message carries (taken before the listener hears it), and the periodic reread; and
+ * how a put or remove by an instance that has not heard yet still removes the newer epoch's copy.
  */
 @SuppressWarnings("try") // subscriptions held open by try-with-resources
 class CrossInstanceEpochIT {
@@ -107,7 +107,7 @@ class CrossInstanceEpochIT {
   }
 
   @Test
-  void aPutByAnInstanceThatMissedTheClearLandsInTheNewEpoch() {
+  void aPutByAnInstanceThatMissedTheClearRemovesTheNewEpochsOlderCopy() {
     RedisTierStore a = store(Duration.ofHours(1));
     RedisTierStore lagging = store(Duration.ofHours(1));
     Namespace ns = TestRedis.uniqueNamespace("hot", "warm");
@@ -118,12 +118,48 @@ class CrossInstanceEpochIT {
 
     lagging.put(ns, new Write(ascii("k"), 1, ascii("new"), LONG, 0)).join();
 
-    Lookup seenByA = a.read(ns, ascii("k")).join();
-    assertThat(seenByA.tier()).isEqualTo(1);
-    assertThat(seenByA.copy()).isEqualTo(ascii("new"));
+    // The new value lands in the epoch the lagging instance knows; in the new one the older copy
+    // is gone, so a loads (and reads the new value from the database) instead of serving "old".
+    assertThat(a.read(ns, ascii("k")).join().isHit()).isFalse();
+    assertThat(lagging.read(ns, ascii("k")).join().copy()).isEqualTo(ascii("new"));
     // And the load a started before the put cannot write any more.
     assertThat(a.writeIfGeneration(ns, new Write(ascii("k"), 0, ascii("old"), LONG, g)).join())
         .isFalse();
+  }
+
+  @Test
+  void everyMessageCarriesItsSendersEpochSoAKeyMessageEndsTheWindowToo() throws Exception {
+    RedisTierStore a = store(Duration.ofHours(1));
+    RedisTierStore b = store(Duration.ofHours(1));
+    Namespace ns = TestRedis.uniqueNamespace("hot");
+    a.put(ns, new Write(ascii("k"), 0, ascii("v"), LONG, 0)).join();
+    assertThat(b.read(ns, ascii("k")).join().isHit()).isTrue(); // b caches epoch 0
+    List<Invalidation> heard = new CopyOnWriteArrayList<>();
+    List<Integer> subscribed = new CopyOnWriteArrayList<>();
+    try (AutoCloseable s =
+        b.subscribe(
+            ns,
+            new InvalidationListener() {
+              @Override
+              public void onInvalidation(Invalidation message) {
+                heard.add(message);
+              }
+
+              @Override
+              public void onSubscribed() {
+                subscribed.add(1);
+              }
+            })) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> !subscribed.isEmpty());
+      a.clear(ns).join();
+      assertThat(b.read(ns, ascii("k")).join().isHit()).as("b has not heard yet").isTrue();
+
+      // Not the clear's "all" message: a heartbeat, which names no key and reads nothing.
+      a.publish(ns, Invalidation.heartbeat("a", 0)).join();
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 1);
+      assertThat(b.read(ns, ascii("k")).join().isHit()).isFalse();
+    }
   }
 
   @Test

@@ -62,12 +62,36 @@ class KeyLayoutTest {
             "app:cache:users:{k}:#gen",
             "app:cache:users:7:{k}:hot",
             "app:cache:users:7:{k}:cold");
-    assertThat(strings(layout.removeKeys(EPOCH_0, "k".getBytes(UTF_8))))
+  }
+
+  @Test
+  void invalidatingWritesAlsoClearTheNextTwoEpochsOfTheKey() {
+    KeyLayout layout = KeyLayout.of("app:cache", USERS);
+    assertThat(strings(layout.removeKeys(0, "k".getBytes(UTF_8))))
         .containsExactly(
             "app:cache:users:{k}:#gen",
             "app:cache:users:0:{k}:hot",
             "app:cache:users:0:{k}:warm",
-            "app:cache:users:0:{k}:cold");
+            "app:cache:users:0:{k}:cold",
+            "app:cache:users:1:{k}:hot",
+            "app:cache:users:1:{k}:warm",
+            "app:cache:users:1:{k}:cold",
+            "app:cache:users:2:{k}:hot",
+            "app:cache:users:2:{k}:warm",
+            "app:cache:users:2:{k}:cold");
+    assertThat(strings(layout.putKeys(7, "k".getBytes(UTF_8), 1)))
+        .containsExactly(
+            "app:cache:users:7:{k}:warm",
+            "app:cache:users:{k}:#gen",
+            "app:cache:users:7:{k}:hot",
+            "app:cache:users:7:{k}:cold",
+            "app:cache:users:8:{k}:hot",
+            "app:cache:users:8:{k}:warm",
+            "app:cache:users:8:{k}:cold",
+            "app:cache:users:9:{k}:hot",
+            "app:cache:users:9:{k}:warm",
+            "app:cache:users:9:{k}:cold");
+    assertThat(new String(layout.cacheBase(), UTF_8)).isEqualTo("app:cache:users:");
   }
 
   @Test
