@@ -169,6 +169,17 @@ for f in $(seq 1 "$FORKS"); do
   fi
 done
 
+if has_suite bulk; then
+  cmd=("$JAVA" -cp "$CP" -Xms1g -Xmx1g -Dtieredcache.redis.nodes="$NODES"
+    io.github.tieredcache.benchmarks.BulkCommandCounts --out "$RESULTS/getall-commands.properties")
+  printf '%q ' "${cmd[@]}" | sed 's/ $//' >> "$COMMANDS"
+  echo >> "$COMMANDS"
+  log "commands of one getAll(100) per primary"
+  if ! "${cmd[@]}" > "$RESULTS/logs/getall-commands.log" 2>&1; then
+    log "counting the commands of one getAll failed (see results/logs/getall-commands.log)"
+  fi
+fi
+
 if has_suite workload; then
   cmd=("$JAVA" -cp "$CP" -Xms1g -Xmx1g -Dtieredcache.redis.nodes="$NODES"
     io.github.tieredcache.benchmarks.WorkloadReport "${WORKLOAD_ARGS[@]}" --out "$RESULTS/workload.json")

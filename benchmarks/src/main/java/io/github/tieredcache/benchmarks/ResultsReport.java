@@ -3,6 +3,7 @@ package io.github.tieredcache.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -852,6 +853,84 @@ public final class ResultsReport {
         1.25,
         "2",
         "average time of `tieredGetAll` / `rawPipelinedMgets`");
+    commandCounts();
+  }
+
+  /** What one getAll(100) sent to each primary, from {@code BulkCommandCounts}. */
+  void commandCounts() {
+    Path file = results.resolve("getall-commands.properties");
+    line("### What one `getAll` of 100 keys sends to each primary");
+    line("");
+    if (!Files.exists(file)) {
+      line("Not measured in this run (`BulkCommandCounts` runs with the bulk suite).");
+      line("");
+      return;
+    }
+    Properties counts = new Properties();
+    try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      counts.load(reader);
+    } catch (IOException e) {
+      line("Could not read " + file + ": " + e);
+      line("");
+      return;
+    }
+    java.util.SortedSet<String> nodes = new java.util.TreeSet<>();
+    for (String name : counts.stringPropertyNames()) {
+      nodes.add(nodeOf(name));
+    }
+    line(
+        "From `INFO commandstats` of every primary, reset just before one `getAll` of 100 hot keys "
+            + "(dropped from the L0; the caches' connections made by an earlier `getAll`), by "
+            + "`BulkCommandCounts` on the same cluster. Commands of the measurement itself "
+            + "(`config|resetstat`, and the `hello` and `info` of the connection that reads the "
+            + "statistics) are left out. Each key is a slot of its own here, so one MGET per key "
+            + "(of its 3 tiers and its generation); they reach each node in one flush, which "
+            + "statistics cannot show.");
+    line("");
+    line("| primary | keys | their slots | MGET calls | other commands |");
+    line("|---|---|---|---|---|");
+    for (String node : nodes) {
+      StringBuilder other = new StringBuilder();
+      String prefix = node + ".cmd.";
+      for (String name : new java.util.TreeSet<>(counts.stringPropertyNames())) {
+        if (name.startsWith(prefix)) {
+          String command = name.substring(prefix.length());
+          if (!command.equals("mget")
+              && !command.startsWith("config")
+              && !command.equals("info")
+              && !command.equals("hello")) {
+            other
+                .append(other.length() == 0 ? "" : ", ")
+                .append('`')
+                .append(command)
+                .append("` ")
+                .append(counts.getProperty(name));
+          }
+        }
+      }
+      line(
+          "| "
+              + node
+              + " | "
+              + counts.getProperty(node + ".keys", "0")
+              + " | "
+              + counts.getProperty(node + ".slots", "0")
+              + " | "
+              + counts.getProperty(prefix + "mget", "0")
+              + " | "
+              + (other.length() == 0 ? "none" : other)
+              + " |");
+    }
+    line("");
+  }
+
+  /** The {@code host:port} a {@code BulkCommandCounts} property name starts with. */
+  private static String nodeOf(String property) {
+    int keys = property.indexOf(".keys");
+    int slots = property.indexOf(".slots");
+    int cmd = property.indexOf(".cmd.");
+    int end = keys >= 0 ? keys : slots >= 0 ? slots : cmd;
+    return property.substring(0, end);
   }
 
   void peerSection() {
