@@ -15,8 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Failure isolated per shard: one resilience4j breaker per primary of a cluster, so a primary that
@@ -41,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  * <p>On one server there is nothing to isolate: calls pass straight through. Thread-safe.
  */
 final class ShardGuard {
+
+  private static final Logger log = LoggerFactory.getLogger(ShardGuard.class);
 
   static final int WINDOW = 10;
   static final int MINIMUM_CALLS = 5;
@@ -114,7 +119,7 @@ final class ShardGuard {
       RedisClusterNode node,
       String nodeId,
       Supplier<CompletableFuture<T>> command) {
-    CircuitBreaker breaker = breaker(nodeId);
+    CircuitBreaker breaker = breaker(nodeId, node);
     if (!breaker.tryAcquirePermission()) {
       return CompletableFuture.failedFuture(
           refused(
@@ -155,11 +160,44 @@ final class ShardGuard {
     return breaker == null ? null : breaker.getState();
   }
 
-  private CircuitBreaker breaker(String nodeId) {
+  private CircuitBreaker breaker(String nodeId, RedisClusterNode node) {
     CircuitBreaker breaker = breakers.get(nodeId);
     if (breaker == null) {
-      breaker = breakers.computeIfAbsent(nodeId, id -> CircuitBreaker.of(id, CONFIG));
+      breaker = breakers.computeIfAbsent(nodeId, id -> watched(id, describe(node)));
     }
+    return breaker;
+  }
+
+  /**
+   * A new breaker whose changes are logged once per outage: WARN when it opens, DEBUG for every
+   * failed probe after that, INFO when the primary serves again. A failover gives the slots a new
+   * primary (and breaker) instead; the store logs the promotion it sees.
+   */
+  private static CircuitBreaker watched(String nodeId, String address) {
+    CircuitBreaker breaker = CircuitBreaker.of(nodeId, CONFIG);
+    AtomicLong openedAt = new AtomicLong();
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> {
+              CircuitBreaker.State from = event.getStateTransition().getFromState();
+              CircuitBreaker.State to = event.getStateTransition().getToState();
+              if (from == CircuitBreaker.State.CLOSED && to == CircuitBreaker.State.OPEN) {
+                openedAt.set(System.nanoTime());
+                log.warn(
+                    "Redis primary {} fails: its keys go to the loader while the other primaries"
+                        + " keep serving; probed every {} ms (further failures at DEBUG)",
+                    address,
+                    OPEN_FOR.toMillis());
+              } else if (to == CircuitBreaker.State.CLOSED) {
+                log.info(
+                    "Redis primary {} serves again after {} ms",
+                    address,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt.get()));
+              } else {
+                log.debug("Redis primary {}: breaker {} -> {}", address, from, to);
+              }
+            });
     return breaker;
   }
 
