@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.tieredcache.spi.ShardUnavailableException;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -104,7 +105,9 @@ final class ShardGuard {
                 return CompletableFuture.completedFuture(value);
               }
               Throwable cause = unwrap(error);
-              if (cause instanceof IllegalArgumentException || !someOtherServes(partitions, null)) {
+              if (slotMoving(cause)
+                  || cause instanceof IllegalArgumentException
+                  || !someOtherServes(partitions, null)) {
                 return CompletableFuture.<T>failedFuture(cause);
               }
               return CompletableFuture.<T>failedFuture(
@@ -143,6 +146,11 @@ final class ShardGuard {
                 return CompletableFuture.completedFuture(value);
               }
               Throwable cause = unwrap(error);
+              if (slotMoving(cause)) {
+                // The node answered: the slot is being moved. The caller retries or follows it.
+                breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+                return CompletableFuture.<T>failedFuture(error);
+              }
               breaker.onError(elapsed, TimeUnit.NANOSECONDS, cause);
               if (cause instanceof IllegalArgumentException || !someOtherServes(partitions, node)) {
                 return CompletableFuture.<T>failedFuture(cause);
@@ -154,10 +162,18 @@ final class ShardGuard {
         .thenCompose(f -> f);
   }
 
-  /** Returns the state of the breaker of the primary {@code nodeId} (for tests). */
-  CircuitBreaker.@Nullable State state(String nodeId) {
-    CircuitBreaker breaker = breakers.get(nodeId);
-    return breaker == null ? null : breaker.getState();
+  /**
+   * Whether {@code cause} is a node refusing a command because its slot is moving ({@code
+   * TRYAGAIN}, {@code MOVED}, {@code ASK}): an answer, not a failure of the node, passed on as it
+   * is so the caller's retry sees it.
+   */
+  private static boolean slotMoving(Throwable cause) {
+    String message = cause.getMessage();
+    return cause instanceof RedisCommandExecutionException
+        && message != null
+        && (message.startsWith("TRYAGAIN")
+            || message.startsWith("MOVED")
+            || message.startsWith("ASK"));
   }
 
   private CircuitBreaker breaker(String nodeId, RedisClusterNode node) {
