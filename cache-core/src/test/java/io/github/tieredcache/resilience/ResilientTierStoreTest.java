@@ -12,6 +12,7 @@ import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.InvalidationListener;
 import io.github.tieredcache.spi.Lookup;
 import io.github.tieredcache.spi.Namespace;
+import io.github.tieredcache.spi.ShardUnavailableException;
 import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spi.Write;
 import java.time.Duration;
@@ -85,6 +86,22 @@ class ResilientTierStoreTest {
       assertThatThrownBy(read::join).hasCauseInstanceOf(CallNotPermittedException.class);
     }
     assertThat(flaky.calls.get()).isEqualTo(before);
+  }
+
+  @Test
+  void oneShardFailingNeverOpensTheBreakerForTheOthers() {
+    store = ResilientTierStore.wrap(flaky, FAST);
+    flaky.shardFailing = true;
+
+    for (int i = 0; i < 100; i++) {
+      assertThatThrownBy(() -> store.read(NS, b("x")).join())
+          .hasCauseInstanceOf(ShardUnavailableException.class);
+    }
+
+    assertThat(store.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(store.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+    flaky.shardFailing = false;
+    assertThat(store.read(NS, b("x")).join().isHit()).isFalse();
   }
 
   @Test
@@ -374,6 +391,7 @@ class ResilientTierStoreTest {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger clears = new AtomicInteger();
     volatile boolean failing;
+    volatile boolean shardFailing;
     volatile boolean hanging;
     final List<CompletableFuture<?>> hung = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -386,6 +404,9 @@ class ResilientTierStoreTest {
       }
       if (failing) {
         return CompletableFuture.failedFuture(new IllegalStateException("store is down"));
+      }
+      if (shardFailing) {
+        return CompletableFuture.failedFuture(new ShardUnavailableException("one shard is down"));
       }
       return operation.get();
     }
