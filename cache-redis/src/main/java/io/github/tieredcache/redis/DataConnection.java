@@ -1,7 +1,9 @@
 package io.github.tieredcache.redis;
 
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -66,6 +68,15 @@ final class DataConnection {
     return data.get()
         .thenCompose(
             c -> shards.call(c.connection(), slotKey, () -> invoke(command, c.commands())));
+  }
+
+  /** Returns the primaries whose breaker is not closed; none on one server or before connecting. */
+  List<String> failingPrimaries() {
+    Data d = data.now();
+    if (d != null && d.connection() instanceof StatefulRedisClusterConnection<byte[], byte[]> c) {
+      return shards.failing(c.getPartitions());
+    }
+    return List.of();
   }
 
   /** Returns the per-primary breakers. */

@@ -172,6 +172,15 @@ public final class RedisTierStore implements TierStore {
     return builder().client(client, uri);
   }
 
+  /**
+   * Returns the primaries of the cluster whose calls fail now, as {@code host:port}: their keys go
+   * to the loader while the others serve (see {@link ShardGuard}). Empty when every primary serves,
+   * on one server, and before the store has connected. For health and dashboards.
+   */
+  public List<String> failingPrimaries() {
+    return data.failingPrimaries();
+  }
+
   /** Returns the options this store was built with. */
   public RedisTierStoreOptions options() {
     return options;

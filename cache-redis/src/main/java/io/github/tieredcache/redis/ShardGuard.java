@@ -11,6 +11,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -160,6 +162,35 @@ final class ShardGuard {
                       "Redis primary " + describe(node) + " failed: " + cause, cause));
             })
         .thenCompose(f -> f);
+  }
+
+  /**
+   * Returns, as {@code host:port}, the primaries that serve slots in {@code partitions} and whose
+   * breaker is not closed (their calls fail, or are being probed), and how many slots have no
+   * primary at all (a failed primary's, until its replica is promoted), as {@code "N slots without
+   * a primary"}.
+   */
+  List<String> failing(Partitions partitions) {
+    List<String> failing = new ArrayList<>();
+    int unowned = 0;
+    for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
+      if (partitions.getPartitionBySlot(slot) == null) {
+        unowned++;
+      }
+    }
+    if (unowned > 0) {
+      failing.add(unowned + " slots without a primary");
+    }
+    for (RedisClusterNode node : partitions) {
+      String id = node.getNodeId();
+      CircuitBreaker breaker = id == null ? null : breakers.get(id);
+      if (breaker != null
+          && breaker.getState() != CircuitBreaker.State.CLOSED
+          && !node.getSlots().isEmpty()) {
+        failing.add(describe(node));
+      }
+    }
+    return failing;
   }
 
   /**

@@ -44,6 +44,7 @@ class ShardIsolationIT {
   private static final int PAGE = 20;
 
   private LocalRedisCluster cluster;
+  private RedisTierStore raw;
   private ResilientTierStore store;
   private RedisTierStore probe;
   private TieredCache<String, String> cache;
@@ -56,7 +57,8 @@ class ShardIsolationIT {
     // Redis's default (full coverage) refuses every shard with CLUSTERDOWN while one is down;
     // the README tells users to turn it off, as here, for the other shards to keep serving.
     cluster = LocalRedisCluster.start(ClusterOptions.builder().requireFullCoverage(false).build());
-    store = ResilientTierStore.wrap(RedisTierStore.cluster(cluster.seedUri()).build());
+    raw = RedisTierStore.cluster(cluster.seedUri()).build();
+    store = ResilientTierStore.wrap(raw);
     store
         .circuitBreaker()
         .getEventPublisher()
@@ -148,13 +150,19 @@ class ShardIsolationIT {
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> gets.size() > 5_000);
       loads.clear();
+      assertThat(raw.failingPrimaries()).isEmpty();
+      Queue<List<String>> failingSeen = new ConcurrentLinkedQueue<>();
       long killedAt = System.nanoTime();
       victim.kill();
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(20))
           .ignoreExceptions()
-          .until(() -> probe.read(ns, victimBytes).join() != null);
+          .until(
+              () -> {
+                failingSeen.add(raw.failingPrimaries());
+                return probe.read(ns, victimBytes).join() != null;
+              });
       long backAt = System.nanoTime();
       running.set(false);
       for (Future<?> w : workers) {
@@ -193,6 +201,9 @@ class ShardIsolationIT {
       // failure (a command in flight when the topology was refreshed) may have loaded.
       assertThat(othersLoaded).isLessThanOrEqualTo(othersRead / 100);
       assertThat(store.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      // What health shows: the failing part while it fails, nothing once the replica serves.
+      assertThat(failingSeen).anySatisfy(failing -> assertThat(failing).isNotEmpty());
+      await().atMost(Duration.ofSeconds(10)).until(() -> raw.failingPrimaries().isEmpty());
     } finally {
       running.set(false);
       pool.shutdownNow();

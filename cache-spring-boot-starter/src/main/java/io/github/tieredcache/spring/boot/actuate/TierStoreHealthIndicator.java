@@ -3,6 +3,7 @@ package io.github.tieredcache.spring.boot.actuate;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.tieredcache.spring.boot.store.NamedTierStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,9 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * The health of one tier store: whether it answers (asked directly, past its circuit breaker) and
  * the breaker's state.
+ *
+ * <p>A cluster whose primaries fail in part lists them as {@code failingPrimaries} (their keys go
+ * to the loader, the others are served), and stays UP.
  *
  * <p>A store that does not answer, or whose breaker is open, is reported DOWN only when {@code
  * downWhenUnreachable} is set; otherwise it is UP with {@code reachable=false} in the details,
@@ -54,6 +58,11 @@ public class TierStoreHealthIndicator implements HealthIndicator {
       health.withDetail("failureRate", breaker.getMetrics().getFailureRate());
       health.withDetail("slowCallRate", breaker.getMetrics().getSlowCallRate());
       health.withDetail("notPermittedCalls", breaker.getMetrics().getNumberOfNotPermittedCalls());
+    }
+    List<String> failing = store.failingParts().get();
+    if (!failing.isEmpty()) {
+      // Only those primaries' keys go to the loader; the store serves the rest, so still UP.
+      health.withDetail("failingPrimaries", failing);
     }
     boolean down = downWhenUnreachable && (!reachable || open);
     return health.status(down ? Status.DOWN : Status.UP).build();

@@ -176,7 +176,7 @@ public final class TieredCacheRedisAutoConfiguration {
     java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> probe =
         () -> store.read(PROBE_NAMESPACE, PROBE_KEY);
     if (!cb.isEnabled()) {
-      return new NamedTierStore(name, store, null, description, probe);
+      return new NamedTierStore(name, store, null, description, probe, store::failingPrimaries);
     }
     ResilientTierStoreOptions options =
         ResilientTierStoreOptions.builder()
@@ -191,7 +191,8 @@ public final class TieredCacheRedisAutoConfiguration {
             .backlogCapacity(cb.getBacklogCapacity())
             .build();
     ResilientTierStore resilient = ResilientTierStore.wrap(store, options);
-    return new NamedTierStore(name, resilient, resilient.circuitBreaker(), description, probe);
+    return new NamedTierStore(
+        name, resilient, resilient.circuitBreaker(), description, probe, store::failingPrimaries);
   }
 
   /** The store's options; connection settings are already in the target's URIs. */

@@ -2,6 +2,7 @@ package io.github.tieredcache.spring.boot.store;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.tieredcache.spi.TierStore;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -17,19 +18,33 @@ import org.jspecify.annotations.Nullable;
  * @param description what the store is, for health details and the endpoint (never a password)
  * @param probe asks the store itself, bypassing the breaker, whether it answers; the future fails
  *     when it does not
+ * @param failingParts the parts of the store (the primaries of a cluster) that fail now while the
+ *     others serve, as {@code host:port}; empty for a store without parts
  */
 public record NamedTierStore(
     String name,
     TierStore store,
     @Nullable CircuitBreaker circuitBreaker,
     String description,
-    Supplier<CompletableFuture<?>> probe) {
+    Supplier<CompletableFuture<?>> probe,
+    Supplier<List<String>> failingParts) {
 
   public NamedTierStore {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(probe, "probe");
+    Objects.requireNonNull(failingParts, "failingParts");
+  }
+
+  /** A store without parts. */
+  public NamedTierStore(
+      String name,
+      TierStore store,
+      @Nullable CircuitBreaker circuitBreaker,
+      String description,
+      Supplier<CompletableFuture<?>> probe) {
+    this(name, store, circuitBreaker, description, probe, List::of);
   }
 
   /** Returns a store kept in this process, which always answers and has no breaker. */
