@@ -1,7 +1,6 @@
 package io.github.tieredcache.redis;
 
 import io.github.tieredcache.spi.Namespace;
-import io.lettuce.core.protocol.CommandArgs;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -195,19 +194,6 @@ final class KeyLayout {
       into[offset + tier] = tierKey(epochSegment, escaped, tier);
     }
     into[offset + tierSuffixes.length] = generationKey(escaped);
-  }
-
-  /**
-   * Adds the keys one lookup reads to {@code args}: every tier, hottest first, then the generation.
-   */
-  byte[] addReadKeys(CommandArgs<byte[], byte[]> args, byte[] epochSegment, byte[] key) {
-    byte[] escaped = escape(key);
-    for (int tier = 0; tier < tierSuffixes.length; tier++) {
-      args.addKey(tierKey(epochSegment, escaped, tier));
-    }
-    byte[] generation = generationKey(escaped);
-    args.addKey(generation);
-    return generation;
   }
 
   /**

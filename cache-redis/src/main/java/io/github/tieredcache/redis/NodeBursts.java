@@ -1,7 +1,6 @@
 package io.github.tieredcache.redis;
 
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -39,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  * read.
  *
  * <p><b>Slots being moved.</b> While a slot migrates, a multi-key command whose keys are split
- * between the two nodes is refused with {@code TRYAGAIN}; such a slot is asked again, through the
- * cluster connection, after {@link #TRY_AGAIN_DELAYS_MS} (Redis's advice), before the read fails.
+ * between the two nodes is refused with {@code TRYAGAIN}; such a slot is asked again through the
+ * cluster connection, as {@link SlotReads} does: retried, then read key by key, never failed for
+ * the move. A refusal for the move never counts against the node's breaker.
  *
  * <p><b>A failing node.</b> Each node's burst passes through that primary's breaker ({@link
  * ShardGuard}); the lookups of a node that fails or is skipped are answered {@code null} (the
@@ -52,9 +51,6 @@ import org.jspecify.annotations.Nullable;
 final class NodeBursts {
 
   private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
-
-  /** The pauses before asking a slot again after {@code TRYAGAIN}, in milliseconds. */
-  static final long[] TRY_AGAIN_DELAYS_MS = {5, 20, 50};
 
   private NodeBursts() {}
 
@@ -103,30 +99,14 @@ final class NodeBursts {
                   node,
                   entry.getKey(),
                   () -> burst(cluster, entry.getKey(), slots, lookups, answers))
-              .exceptionally(
-                  error -> {
-                    firstFailure.compareAndSet(null, error);
-                    for (Slot slot : slots) {
-                      for (int i : slot.indices()) {
-                        answers[i] = null; // this node's keys: unavailable
-                      }
-                    }
-                    return null;
-                  }));
+              .exceptionally(error -> unavailable(error, slots, answers, firstFailure)));
     }
     for (Slot slot : unknown) {
       all.add(
           guard
               .callUnowned(
                   partitions, () -> throughCluster(cluster, slot.indices(), lookups, answers))
-              .exceptionally(
-                  error -> {
-                    firstFailure.compareAndSet(null, error);
-                    for (int i : slot.indices()) {
-                      answers[i] = null;
-                    }
-                    return null;
-                  }));
+              .exceptionally(error -> unavailable(error, List.of(slot), answers, firstFailure)));
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenCompose(
@@ -143,6 +123,21 @@ final class NodeBursts {
               }
               return CompletableFuture.completedFuture(ordered);
             });
+  }
+
+  /** Answers {@code slots}' lookups null (unavailable), keeping the read's first failure. */
+  private static @Nullable Void unavailable(
+      Throwable error,
+      List<Slot> slots,
+      @Nullable List<byte[]>[] answers,
+      AtomicReference<@Nullable Throwable> firstFailure) {
+    firstFailure.compareAndSet(null, error);
+    for (Slot slot : slots) {
+      for (int i : slot.indices()) {
+        answers[i] = null;
+      }
+    }
+    return null;
   }
 
   /**
@@ -226,7 +221,7 @@ final class NodeBursts {
                       spread(values, indices, lookups, answers);
                       return CompletableFuture.<Void>completedFuture(null);
                     }
-                    if (redirected(error) || tryAgain(error)) {
+                    if (Refusals.slotMoving(error)) {
                       return throughCluster(cluster, indices, lookups, answers);
                     }
                     return CompletableFuture.<Void>failedFuture(error);
@@ -237,62 +232,28 @@ final class NodeBursts {
     return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
   }
 
-  /** One slot through the cluster connection, which routes by slot and follows redirects. */
+  /**
+   * One slot through the cluster connection, which routes by slot and follows redirects, and
+   * retries while the slot is moving (see {@link SlotReads}).
+   */
   private static CompletableFuture<Void> throughCluster(
       StatefulRedisClusterConnection<byte[], byte[]> cluster,
       List<Integer> indices,
       List<byte[][]> lookups,
       @Nullable List<byte[]>[] answers) {
-    RedisClusterAsyncCommands<byte[], byte[]> commands = cluster.async();
-    return retryingTryAgain(
-            () ->
-                commands
-                    .dispatch(
-                        CommandType.MGET, new ValueListOutput<>(CODEC), args(lookups, indices))
-                    .toCompletableFuture(),
-            0)
+    int count = 0;
+    for (int i : indices) {
+      count += lookups.get(i).length;
+    }
+    byte[][] keys = new byte[count][];
+    int at = 0;
+    for (int i : indices) {
+      byte[][] mine = lookups.get(i);
+      System.arraycopy(mine, 0, keys, at, mine.length);
+      at += mine.length;
+    }
+    return SlotReads.mget(cluster.async(), keys)
         .thenAccept(values -> spread(values, indices, lookups, answers));
-  }
-
-  /**
-   * Runs {@code command}, and again after each of {@link #TRY_AGAIN_DELAYS_MS} while it is refused
-   * with {@code TRYAGAIN} (its slot's keys are being moved).
-   */
-  static <T> CompletableFuture<T> retryingTryAgain(
-      java.util.function.Supplier<CompletableFuture<T>> command, int attempt) {
-    return command
-        .get()
-        .exceptionallyCompose(
-            error -> {
-              if (!tryAgain(error) || attempt >= TRY_AGAIN_DELAYS_MS.length) {
-                return CompletableFuture.failedFuture(error);
-              }
-              java.util.concurrent.Executor later =
-                  CompletableFuture.delayedExecutor(
-                      TRY_AGAIN_DELAYS_MS[attempt], java.util.concurrent.TimeUnit.MILLISECONDS);
-              return CompletableFuture.supplyAsync(() -> attempt + 1, later)
-                  .thenCompose(next -> retryingTryAgain(command, next));
-            });
-  }
-
-  private static boolean tryAgain(Throwable error) {
-    return refusedWith(error, "TRYAGAIN");
-  }
-
-  /** Whether {@code error} is Redis refusing the command with an error starting with a prefix. */
-  private static boolean refusedWith(Throwable error, String... prefixes) {
-    Throwable e =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String message = e.getMessage();
-    if (!(e instanceof RedisCommandExecutionException) || message == null) {
-      return false;
-    }
-    for (String prefix : prefixes) {
-      if (message.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static CommandArgs<byte[], byte[]> args(List<byte[][]> lookups, List<Integer> indices) {
@@ -316,9 +277,5 @@ final class NodeBursts {
       answers[i] = values.subList(at, at + width); // read only, by RedisTierStore.lookup
       at += width;
     }
-  }
-
-  private static boolean redirected(Throwable error) {
-    return refusedWith(error, "MOVED", "ASK");
   }
 }

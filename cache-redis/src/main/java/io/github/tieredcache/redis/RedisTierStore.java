@@ -12,7 +12,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
-import io.lettuce.core.output.ValueListOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -199,19 +198,14 @@ public final class RedisTierStore implements TierStore {
   }
 
   /**
-   * One {@code MGET} of the key's tiers and generation, dispatched as a plain command: the cluster
-   * connection routes it by its first key's slot (every key of one lookup shares that slot) without
-   * splitting it by slot as its {@code mget} does, and the answer is the raw values, in order.
+   * One {@code MGET} of the key's tiers and generation, all of one slot, through that slot's
+   * primary's breaker; a slot being moved is retried, never failed (see {@link SlotReads}).
    */
   private CompletableFuture<Lookup> readAt(Namespaces.State ns, Epochs.At at, byte[] key) {
     int tiers = ns.layout.tierCount();
-    CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC);
-    byte[] slotKey = ns.layout.addReadKeys(args, at.segment(), key);
-    return NodeBursts.retryingTryAgain(
-            () ->
-                data.callOnSlot(
-                    slotKey, c -> c.dispatch(CommandType.MGET, new ValueListOutput<>(CODEC), args)),
-            0)
+    byte[][] keys = new byte[tiers + 1][];
+    ns.layout.readKeys(at.segment(), key, keys, 0);
+    return data.callOnSlot(keys[0], c -> SlotReads.mget(c, keys))
         .thenApply(values -> lookup(values, 0, tiers, at.epoch()));
   }
 

@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The Lua scripts behind every write, each run with {@code EVALSHA} and, when the node answers
@@ -158,21 +157,13 @@ enum Script {
         commands.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
     return first.exceptionallyCompose(
         error -> {
-          if (unwrap(error) instanceof RedisNoScriptException) {
+          if (Refusals.unwrap(error) instanceof RedisNoScriptException) {
             return commands
                 .<Long>eval(source, ScriptOutputType.INTEGER, keys, args)
                 .toCompletableFuture();
           }
           return CompletableFuture.failedFuture(error);
         });
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static String sha1(byte[] bytes) {

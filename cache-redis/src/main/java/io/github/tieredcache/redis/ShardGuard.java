@@ -4,7 +4,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.tieredcache.spi.ShardUnavailableException;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,8 +104,8 @@ final class ShardGuard {
               if (error == null) {
                 return CompletableFuture.completedFuture(value);
               }
-              Throwable cause = unwrap(error);
-              if (slotMoving(cause)
+              Throwable cause = Refusals.unwrap(error);
+              if (Refusals.slotMoving(cause)
                   || cause instanceof IllegalArgumentException
                   || !someOtherServes(partitions, null)) {
                 return CompletableFuture.<T>failedFuture(cause);
@@ -147,8 +145,8 @@ final class ShardGuard {
                 breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 return CompletableFuture.completedFuture(value);
               }
-              Throwable cause = unwrap(error);
-              if (slotMoving(cause)) {
+              Throwable cause = Refusals.unwrap(error);
+              if (Refusals.slotMoving(cause)) {
                 // The node answered: the slot is being moved. The caller retries or follows it.
                 breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 return CompletableFuture.<T>failedFuture(error);
@@ -191,20 +189,6 @@ final class ShardGuard {
       }
     }
     return failing;
-  }
-
-  /**
-   * Whether {@code cause} is a node refusing a command because its slot is moving ({@code
-   * TRYAGAIN}, {@code MOVED}, {@code ASK}): an answer, not a failure of the node, passed on as it
-   * is so the caller's retry sees it.
-   */
-  private static boolean slotMoving(Throwable cause) {
-    String message = cause.getMessage();
-    return cause instanceof RedisCommandExecutionException
-        && message != null
-        && (message.startsWith("TRYAGAIN")
-            || message.startsWith("MOVED")
-            || message.startsWith("ASK"));
   }
 
   private CircuitBreaker breaker(String nodeId, RedisClusterNode node) {
@@ -278,14 +262,6 @@ final class ShardGuard {
     return node.getUri() == null
         ? String.valueOf(node.getNodeId())
         : node.getUri().getHost() + ":" + node.getUri().getPort();
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** Every primary fails: an outage of the whole store, counted as such above. */

@@ -367,8 +367,9 @@ public final class LocalRedisCluster implements AutoCloseable {
   /**
    * Moves {@code count} slots of {@code from} to {@code to}, both primaries, with their keys, the
    * way {@code redis-cli --cluster reshard} does (IMPORTING / MIGRATING, {@code MIGRATE} of every
-   * key, then the new owner announced to every primary), one slot after another, so clients under
-   * traffic see {@code ASK} and {@code MOVED} redirections. Returns the slots moved.
+   * key, then the new owner announced to itself, the old owner and the other primaries, in that
+   * order), one slot after another, so clients under traffic see {@code ASK} and {@code MOVED}
+   * redirections. Returns the slots moved.
    */
   public synchronized List<Integer> migrateSlots(RedisNode from, RedisNode to, int count) {
     checkOpen();
@@ -398,8 +399,12 @@ public final class LocalRedisCluster implements AutoCloseable {
                         5_000,
                         MigrateArgs.Builder.<String>keys(keys).replace()));
       }
+      // The new owner first, then the old one, then the rest, as Redis advises: the other order
+      // lets the old owner send MOVED to a node still importing, which sends it back.
+      to.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
+      from.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
       for (RedisNode node : primaries()) {
-        if (node.isAlive()) {
+        if (node.isAlive() && node.port() != from.port() && node.port() != to.port()) {
           node.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
         }
       }

@@ -1,0 +1,58 @@
+package io.github.tieredcache.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import java.util.concurrent.CompletionException;
+
+/**
+ * How the store tells a Redis refusal from a failure: the cause under a future's {@link
+ * CompletionException}, and whether it is a node answering that a command's slot is moving.
+ *
+ * <p>Stateless.
+ */
+final class Refusals {
+
+  private Refusals() {}
+
+  /** Returns the failure under any {@link CompletionException}s wrapped around it. */
+  static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * Whether {@code error} is a node refusing a command because its slot is moving: {@code TRYAGAIN}
+   * (a multi-key command whose keys are split between two nodes), or {@code MOVED} or {@code ASK}
+   * that the client did not follow (a node connection, or more redirects than it follows). An
+   * answer of a live node, not a failure of it.
+   */
+  static boolean slotMoving(Throwable error) {
+    return refusedWith(error, "TRYAGAIN", "MOVED", "ASK");
+  }
+
+  /** Whether {@code error} is {@code TRYAGAIN}: some of a multi-key command's keys were moved. */
+  static boolean tryAgain(Throwable error) {
+    return refusedWith(error, "TRYAGAIN");
+  }
+
+  /** Whether {@code error} is a redirect ({@code MOVED} or {@code ASK}) that was not followed. */
+  static boolean redirected(Throwable error) {
+    return refusedWith(error, "MOVED", "ASK");
+  }
+
+  private static boolean refusedWith(Throwable error, String... prefixes) {
+    Throwable e = unwrap(error);
+    String message = e.getMessage();
+    if (!(e instanceof RedisCommandExecutionException) || message == null) {
+      return false;
+    }
+    for (String prefix : prefixes) {
+      if (message.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
