@@ -26,12 +26,14 @@ final class DataConnection {
       RedisClusterAsyncCommands<byte[], byte[]> commands) {}
 
   private final LazyConnection<Data> data;
-  private final ShardGuard shards = new ShardGuard();
+  private final ShardGuard shards;
 
   DataConnection(
       Supplier<? extends CompletionStage<Data>> connect,
       @Nullable String user,
-      long retryIntervalNanos) {
+      long retryIntervalNanos,
+      TopologyRefresh topology) {
+    this.shards = new ShardGuard(topology);
     this.data =
         new LazyConnection<>(
             () -> explained(connect.get(), user),

@@ -10,10 +10,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.output.IntegerOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,7 +82,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisTierStore implements TierStore {
 
   private static final Logger log = LoggerFactory.getLogger(RedisTierStore.class);
-  private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final RedisTierStoreOptions options;
@@ -97,6 +92,7 @@ public final class RedisTierStore implements TierStore {
   private final Namespaces namespaces;
   private final Runnable release;
   private final Deadlines deadlines;
+  private final Publishing publishing;
   private volatile boolean closed;
 
   RedisTierStore(
@@ -106,15 +102,17 @@ public final class RedisTierStore implements TierStore {
           connectPubSub,
       ScheduledExecutorService scheduler,
       Function<Consumer<String>, Runnable> watchFailovers,
+      TopologyRefresh topology,
       Runnable release) {
     this.options = options;
     this.deadlines = new Deadlines(options);
     long retry = options.maxReconnectDelay().toNanos();
     @Nullable String user = options.username();
-    this.data = new DataConnection(connectData, user, retry);
+    this.data = new DataConnection(connectData, user, retry, topology);
+    this.publishing = new Publishing(data);
     this.subscriptions =
         new Subscriptions(
-            () -> DataConnection.explained(connectPubSub.get(), user), scheduler, retry);
+            () -> DataConnection.explained(connectPubSub.get(), user), scheduler, retry, topology);
     this.epochs = new Epochs(data, scheduler, options.epochRefreshInterval().toNanos());
     this.namespaces = new Namespaces(options.keyPrefix(), epochs);
     this.sweeper = new EpochSweeper(data, scheduler);
@@ -382,16 +380,10 @@ public final class RedisTierStore implements TierStore {
   public CompletableFuture<Void> publish(Namespace namespace, Invalidation message) {
     Objects.requireNonNull(message, "message");
     Namespaces.State ns = state(namespace);
-    // Not c.publish(...): Lettuce routes PUBLISH by the channel's hash slot, so while that slot's
-    // primary is down (a failover takes seconds) no instance could publish for the cache. PUBLISH
-    // is broadcast to the whole cluster from any node, so it goes, keyless, on the default
-    // connection, which reconnects to another node at once.
     Epochs.At known = ns.epoch.current;
     byte[] payload =
         ChannelMessage.encode(known == null ? ChannelMessage.UNKNOWN : known.epoch(), message);
-    CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).add(ns.channel).addValue(payload);
-    return data.call(c -> c.dispatch(CommandType.PUBLISH, new IntegerOutput<>(CODEC), args))
-        .thenApply(receivers -> null);
+    return publishing.publish(ns.channel, payload);
   }
 
   @Override
@@ -408,6 +400,14 @@ public final class RedisTierStore implements TierStore {
    */
   boolean isSubscribed(Namespace namespace) {
     return subscriptions.isReady(state(namespace).layout.channel());
+  }
+
+  /**
+   * Returns whether this store publishes on a cluster with {@code SPUBLISH} (until a server refused
+   * it; for tests).
+   */
+  boolean publishesSharded() {
+    return publishing.isSharded();
   }
 
   /** Returns the key a copy of {@code key} in {@code tier} has in epoch 0 (for tests). */

@@ -185,6 +185,7 @@ public final class RedisTierStoreBuilder {
         () -> client.refreshPartitionsAsync().thenCompose(v -> client.connectPubSubAsync(CODEC)),
         client.getResources().eventExecutorGroup(),
         sink -> FailoverWatch.start(client, sink),
+        new TopologyRefresh(client::refreshPartitionsAsync),
         release);
   }
 
@@ -200,6 +201,7 @@ public final class RedisTierStoreBuilder {
         () -> client.connectPubSubAsync(CODEC, uri).toCompletableFuture(),
         client.getResources().eventExecutorGroup(),
         sink -> () -> {},
+        TopologyRefresh.NONE,
         release);
   }
 

@@ -32,6 +32,33 @@ final class Refusals {
     return refusedWith(error, "TRYAGAIN", "MOVED", "ASK");
   }
 
+  /**
+   * Whether {@code error}, or a failure it wraps, is a server refusing a command it does not know
+   * ({@code ERR unknown command}, as a server before Redis 7 answers {@code SPUBLISH}).
+   */
+  static boolean unknownCommand(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (t instanceof RedisCommandExecutionException
+          && message != null
+          && message.startsWith("ERR unknown command")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code error} is an answer of a live node that says nothing of its health: its slot
+   * moving ({@link #slotMoving}), or a command it does not know ({@link #unknownCommand}).
+   */
+  static boolean liveAnswer(Throwable error) {
+    return slotMoving(error) || unknownCommand(error);
+  }
+
   /** Whether {@code error} is {@code TRYAGAIN}: some of a multi-key command's keys were moved. */
   static boolean tryAgain(Throwable error) {
     return refusedWith(error, "TRYAGAIN");

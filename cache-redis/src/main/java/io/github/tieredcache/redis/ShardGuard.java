@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * breaker then opens as for any outage.
  *
  * <p><b>Recovery.</b> A failover gives the slots a new primary, with a new breaker, as soon as the
- * client's topology refresh sees it; a primary that comes back is probed by {@value
+ * client's topology refresh sees it; while a breaker refuses calls, or a slot has no primary, the
+ * store asks for that refresh itself, at most once a second ({@link TopologyRefresh}), since no
+ * command reaches the dead primary to be redirected; a primary that comes back is probed by {@value
  * #HALF_OPEN_CALLS} calls after {@link #OPEN_FOR}.
  *
  * <p><b>Settings</b> (fixed): the last {@value #WINDOW} calls of a primary, judged from {@value
@@ -65,6 +67,11 @@ final class ShardGuard {
           .build();
 
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final TopologyRefresh topology;
+
+  ShardGuard(TopologyRefresh topology) {
+    this.topology = topology;
+  }
 
   /**
    * Runs {@code command}, which touches only the slot of {@code slotKey}, through the breaker of
@@ -104,8 +111,9 @@ final class ShardGuard {
               if (error == null) {
                 return CompletableFuture.completedFuture(value);
               }
+              topology.request(); // a replica may be promoted for the slot by now
               Throwable cause = Refusals.unwrap(error);
-              if (Refusals.slotMoving(cause)
+              if (Refusals.liveAnswer(cause)
                   || cause instanceof IllegalArgumentException
                   || !someOtherServes(partitions, null)) {
                 return CompletableFuture.<T>failedFuture(cause);
@@ -124,6 +132,7 @@ final class ShardGuard {
       Supplier<CompletableFuture<T>> command) {
     CircuitBreaker breaker = breaker(nodeId, node);
     if (!breaker.tryAcquirePermission()) {
+      topology.request(); // its replica may have been promoted: no redirect will say so
       return CompletableFuture.failedFuture(
           refused(
               partitions,
@@ -146,8 +155,9 @@ final class ShardGuard {
                 return CompletableFuture.completedFuture(value);
               }
               Throwable cause = Refusals.unwrap(error);
-              if (Refusals.slotMoving(cause)) {
-                // The node answered: the slot is being moved. The caller retries or follows it.
+              if (Refusals.liveAnswer(cause)) {
+                // The node answered: the slot is being moved (the caller retries or follows it),
+                // or it does not know the command (the caller falls back).
                 breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 return CompletableFuture.<T>failedFuture(error);
               }

@@ -2,6 +2,7 @@ package io.github.tieredcache.redis;
 
 import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.InvalidationListener;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * The invalidation subscriptions of one store, over one Redis pub/sub connection.
  *
  * <p><b>One channel per cache,</b> subscribed once however many listeners it has, and unsubscribed
- * when its last listener leaves. On a cluster, ordinary {@code PUBLISH} is broadcast to every node,
- * so one connection to any node hears every message.
+ * when its last listener leaves. Classic {@code SUBSCRIBE} on any one node hears every classic
+ * {@code PUBLISH}, which a cluster broadcasts to every node. On a Redis 7 cluster the channel is
+ * also subscribed sharded ({@code SSUBSCRIBE}) on the primary owning its slot, where the store
+ * publishes ({@code SPUBLISH}, which stays on that shard); {@link ShardedChannels} keeps it there.
+ * The classic subscription is kept as well, so an instance that publishes classic (a server that
+ * refused {@code SPUBLISH}, during an upgrade) is still heard.
  *
  * <p><b>(Re)subscription.</b> Lettuce reconnects a dropped connection and subscribes its channels
  * again; every confirmation arrives as {@link #subscribed}, which tells the channel's listeners
@@ -54,6 +60,7 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
   private final LazyConnection<StatefulRedisPubSubConnection<byte[], byte[]>> connection;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+  private volatile @Nullable ShardedChannels sharded;
   private final AtomicBoolean warnedUndecodable = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -61,7 +68,8 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
       Supplier<? extends CompletionStage<? extends StatefulRedisPubSubConnection<byte[], byte[]>>>
           connector,
       ScheduledExecutorService scheduler,
-      long retryIntervalNanos) {
+      long retryIntervalNanos,
+      TopologyRefresh topology) {
     this.scheduler = scheduler;
     this.connection =
         new LazyConnection<>(
@@ -71,9 +79,20 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
                     .thenApply(
                         c -> {
                           c.addListener(this);
+                          if (c
+                              instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cl) {
+                            sharded =
+                                new ShardedChannels(cl, scheduler, this::shardedRefused, topology);
+                          }
                           return (StatefulRedisPubSubConnection<byte[], byte[]>) c;
                         }),
-            StatefulRedisPubSubConnection::closeAsync,
+            c -> {
+              ShardedChannels s = sharded;
+              if (s != null) {
+                s.close();
+              }
+              return c.closeAsync();
+            },
             retryIntervalNanos);
   }
 
@@ -120,6 +139,10 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
             (ok, error) -> {
               if (error == null) {
                 ch.attempts.set(0);
+                ShardedChannels s = sharded;
+                if (s != null && channels.get(ch.name) == ch) {
+                  s.subscribe(ch.name);
+                }
               } else {
                 retryLater(ch, error);
               }
@@ -154,6 +177,10 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
       }
     }
     if (last) {
+      ShardedChannels s = sharded;
+      if (s != null) {
+        s.unsubscribe(ch.name);
+      }
       StatefulRedisPubSubConnection<byte[], byte[]> c = connection.now();
       if (c != null) {
         c.async()
@@ -167,7 +194,10 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
     }
   }
 
-  /** Lettuce: a {@code SUBSCRIBE} (first or after a reconnect) was confirmed. */
+  /**
+   * Lettuce: a {@code SUBSCRIBE} (first or after a reconnect) was confirmed. Where the channel is
+   * sharded, the sharded confirmation is the one that tells the listeners.
+   */
   @Override
   public void subscribed(byte[] channel, long count) {
     Channel ch = channels.get(new String(channel, StandardCharsets.US_ASCII));
@@ -175,6 +205,38 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
       return;
     }
     ch.active = true;
+    ShardedChannels s = sharded;
+    if (s == null || !s.supported()) {
+      tellSubscribed(ch);
+    }
+  }
+
+  /** Lettuce: an {@code SSUBSCRIBE} (first, again after a move or failover) was confirmed. */
+  @Override
+  public void ssubscribed(byte[] channel, long count) {
+    Channel ch = channels.get(new String(channel, StandardCharsets.US_ASCII));
+    if (ch != null) {
+      ch.active = true;
+      tellSubscribed(ch);
+    }
+  }
+
+  /** Lettuce: a message arrived on a sharded subscription. */
+  @Override
+  public void smessage(byte[] channel, byte[] payload) {
+    message(channel, payload);
+  }
+
+  /** The server refused {@code SSUBSCRIBE}: the classic subscriptions carry everything. */
+  private void shardedRefused() {
+    for (Channel ch : channels.values()) {
+      if (ch.active) {
+        tellSubscribed(ch);
+      }
+    }
+  }
+
+  private void tellSubscribed(Channel ch) {
     ch.deliver(
         /* refreshEpochFirst= */ true,
         () -> {
@@ -228,12 +290,14 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
   }
 
   /**
-   * Returns whether {@code channel} is subscribed on the server and every listener of it has been
-   * told so ({@link InvalidationListener#onSubscribed()} returned); for tests.
+   * Returns whether {@code channel} is subscribed on the server (sharded too, where it is) and
+   * every listener of it has been told so ({@link InvalidationListener#onSubscribed()} returned);
+   * for tests.
    */
   boolean isReady(String channel) {
     Channel ch = channels.get(channel);
-    if (ch == null || !ch.active) {
+    ShardedChannels s = sharded;
+    if (ch == null || !ch.active || (s != null && s.supported() && !s.onOwner(channel))) {
       return false;
     }
     for (Listener l : ch.listeners) {
@@ -248,6 +312,10 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
   CompletableFuture<?> close() {
     closed = true;
     channels.clear();
+    ShardedChannels s = sharded;
+    if (s != null) {
+      s.close();
+    }
     return connection.close();
   }
 

@@ -57,6 +57,22 @@ final class TestRedis {
     }
   }
 
+  /** Returns the {@code redis_version} of {@code cluster}'s first primary, as {@code 7.0.15}. */
+  static String version(LocalRedisCluster cluster) {
+    return cluster
+        .info(cluster.primaries().get(0), "server")
+        .lines()
+        .filter(l -> l.startsWith("redis_version:"))
+        .map(l -> l.substring("redis_version:".length()).trim())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Whether {@code cluster}'s servers have sharded pub/sub ({@code SPUBLISH}: Redis 7 and on). */
+  static boolean hasShardedPubSub(LocalRedisCluster cluster) {
+    return Integer.parseInt(version(cluster).split("\\.")[0]) >= 7;
+  }
+
   /** Returns the bytes of {@code s} in US-ASCII. */
   static byte[] ascii(String s) {
     return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -381,36 +381,62 @@ public final class LocalRedisCluster implements AutoCloseable {
       if (owners[slot] != from.port()) {
         continue;
       }
-      int s = slot;
-      to.server().call(c -> c.clusterSetSlotImporting(s, from.nodeId()));
-      from.server().call(c -> c.clusterSetSlotMigrating(s, to.nodeId()));
-      while (true) {
-        List<String> keys = from.server().call(c -> c.clusterGetKeysInSlot(s, 100));
-        if (keys.isEmpty()) {
-          break;
-        }
-        from.server()
-            .call(
-                c ->
-                    c.migrate(
-                        to.host(),
-                        to.port(),
-                        0,
-                        5_000,
-                        MigrateArgs.Builder.<String>keys(keys).replace()));
-      }
-      // The new owner first, then the old one, then the rest, as Redis advises: the other order
-      // lets the old owner send MOVED to a node still importing, which sends it back.
-      to.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
-      from.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
-      for (RedisNode node : primaries()) {
-        if (node.isAlive() && node.port() != from.port() && node.port() != to.port()) {
-          node.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
-        }
-      }
+      move(slot, from, to);
       moved.add(slot);
     }
     return moved;
+  }
+
+  /**
+   * Moves one {@code slot} with its keys to {@code to}, a primary, from the primary that serves it
+   * (as of the last health check), the way {@link #migrateSlots} moves each of its slots, then
+   * waits until every node agrees and records the new layout.
+   *
+   * @throws IllegalArgumentException if {@code to} serves the slot already
+   */
+  public synchronized void migrateSlot(int slot, RedisNode to) {
+    checkOpen();
+    requireOwn(to);
+    int port = layout.slotOwnerPorts()[slot];
+    RedisNode from =
+        nodes.stream()
+            .filter(n -> n.port() == port)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no node serves slot " + slot));
+    if (from.equals(to)) {
+      throw new IllegalArgumentException(to + " serves slot " + slot + " already");
+    }
+    move(slot, from, to);
+    awaitHealthy(Duration.ofSeconds(30)); // and read the new layout
+  }
+
+  private void move(int s, RedisNode from, RedisNode to) {
+    to.server().call(c -> c.clusterSetSlotImporting(s, from.nodeId()));
+    from.server().call(c -> c.clusterSetSlotMigrating(s, to.nodeId()));
+    while (true) {
+      List<String> keys = from.server().call(c -> c.clusterGetKeysInSlot(s, 100));
+      if (keys.isEmpty()) {
+        break;
+      }
+      from.server()
+          .call(
+              c ->
+                  c.migrate(
+                      to.host(),
+                      to.port(),
+                      0,
+                      5_000,
+                      MigrateArgs.Builder.<String>keys(keys).replace()));
+    }
+    // The new owner first, then the old one, then the rest, as Redis advises: the other order
+    // lets the old owner send MOVED to a node still importing, which sends it back.
+    to.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
+    from.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
+    for (RedisNode node : primaries()) {
+      if (node.isAlive() && node.port() != from.port() && node.port() != to.port()) {
+        node.server().call(c -> c.clusterSetSlotNode(s, to.nodeId()));
+      }
+    }
   }
 
   /**

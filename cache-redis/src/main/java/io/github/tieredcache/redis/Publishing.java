@@ -1,0 +1,83 @@
+package io.github.tieredcache.redis;
+
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the store sends a message on a cache's channel.
+ *
+ * <p>On a cluster whose servers have sharded pub/sub (Redis 7+), {@code SPUBLISH}: the cluster
+ * connection sends it to the primary owning the channel's slot, through that primary's breaker
+ * ({@link ShardGuard}), and it reaches only that shard's subscribers, where every instance holds
+ * its sharded subscription ({@link ShardedChannels}), instead of being broadcast over the cluster
+ * bus to every node. While that primary fails over, the cache's messages fail (and are kept and
+ * sent again by the caller); its subscribers lose their subscription at the same moment and drop
+ * their L0 when it is made again.
+ *
+ * <p>Elsewhere, and after a server refused {@code SPUBLISH} as an unknown command (detected once
+ * per store; every subscriber holds a classic subscription too, so the refusal loses nothing),
+ * classic {@code PUBLISH}, keyless, on the default connection: Lettuce would route it by the
+ * channel's slot, so while that slot's primary is down no instance could publish for the cache, but
+ * a cluster broadcasts {@code PUBLISH} from any node, and the default connection reconnects to
+ * another node at once.
+ *
+ * <p>Thread-safe.
+ */
+final class Publishing {
+
+  private static final Logger log = LoggerFactory.getLogger(Publishing.class);
+  private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
+
+  private final DataConnection data;
+  private volatile boolean sharded = true;
+
+  Publishing(DataConnection data) {
+    this.data = data;
+  }
+
+  /** Sends {@code payload} on {@code channel}. */
+  CompletableFuture<Void> publish(byte[] channel, byte[] payload) {
+    return data.onData(
+        d ->
+            sharded && d.connection() instanceof StatefulRedisClusterConnection<byte[], byte[]>
+                ? sharded(channel, payload)
+                : classic(channel, payload));
+  }
+
+  /** Whether the last message on a cluster went by {@code SPUBLISH} (for tests). */
+  boolean isSharded() {
+    return sharded;
+  }
+
+  private CompletableFuture<Void> sharded(byte[] channel, byte[] payload) {
+    CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).addKey(channel).addValue(payload);
+    return data.callOnSlot(
+            channel, c -> c.dispatch(CommandType.SPUBLISH, new IntegerOutput<>(CODEC), args))
+        .<Void>thenApply(receivers -> null)
+        .exceptionallyCompose(
+            error -> {
+              if (!Refusals.unknownCommand(error)) {
+                return CompletableFuture.failedFuture(error);
+              }
+              if (sharded) {
+                sharded = false;
+                log.info(
+                    "Redis has no sharded pub/sub (SPUBLISH, Redis 7+): this store publishes"
+                        + " invalidations with classic PUBLISH, which the cluster broadcasts");
+              }
+              return classic(channel, payload);
+            });
+  }
+
+  private CompletableFuture<Void> classic(byte[] channel, byte[] payload) {
+    CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).add(channel).addValue(payload);
+    return data.call(c -> c.dispatch(CommandType.PUBLISH, new IntegerOutput<>(CODEC), args))
+        .thenApply(receivers -> null);
+  }
+}
