@@ -199,16 +199,18 @@ public final class Report {
             + n(redis.calls("mget"))
             + " MGET)");
     long scripts = redis.calls("evalsha") + redis.calls("eval");
+    long messages = redis.calls("spublish") + redis.calls("publish");
     line(
         out,
         format,
         "remote writes",
-        n(scripts + redis.calls("publish")),
+        n(scripts + messages),
         String.format(
             Locale.ROOT,
-            "%s Lua scripts (loads, promotions, puts), %s PUBLISH",
+            "%s Lua scripts (loads, promotions, puts), %s invalidation messages (SPUBLISH on Redis 7,"
+                + " PUBLISH before)",
             n(scripts),
-            n(redis.calls("publish"))));
+            n(messages)));
     if (stats.remoteErrors() > 0) {
       line(
           out,
