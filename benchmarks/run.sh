@@ -4,6 +4,9 @@
 #
 #   benchmarks/run.sh quick   # 3 alternating forks per suite, short iterations: under 10 minutes
 #   benchmarks/run.sh full    # 5 alternating forks per suite, longer iterations and workload
+#   benchmarks/run.sh latency # as quick, remote and bulk suites only, every client reaching the
+#                             # nodes through links that delay each direction by LINK_DELAY_US
+#                             # (default 250 us): results-latency/ and RESULTS-latency.md
 #
 # Why rounds: a ratio counts only when both of its rows ran in the same JMH invocation, and the
 # machine is shared and noisy. So each suite runs as one invocation per fork (-f 1), and the
@@ -13,7 +16,8 @@
 # Environment:
 #   BENCHMARKS_CP   a classpath to run instead of building benchmarks/target/benchmarks.jar
 #   JAVA            the java to run (default: java on PATH)
-#   SUITES          the suites to run (default: "l0 remote bulk peer workload")
+#   SUITES          the suites to run (default: "l0 remote bulk peer workload"; latency: "remote bulk")
+#   LINK_DELAY_US   the one-way delay of the latency profile's links, in microseconds (default 250)
 #
 # The cluster: the testkit's main starts 3 primaries + 3 replicas on free loopback ports and
 # prints REDIS_CLUSTER_NODES=...; every JMH fork gets it as -Dtieredcache.redis.nodes. It is
@@ -25,11 +29,21 @@ MODE="${1:-quick}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$ROOT/benchmarks"
 RESULTS="$BENCH/results"
+REPORT="$BENCH/RESULTS.md"
 JAVA="${JAVA:-java}"
+LINK_DELAY_US=""
+if [[ "$MODE" == latency ]]; then
+  # The links are in user space (the testkit's DelayedLinks): this kernel has no sch_netem, so a
+  # network namespace with `tc qdisc netem delay` cannot be made here.
+  LINK_DELAY_US="${LINK_DELAY_US:-250}"
+  RESULTS="$BENCH/results-latency"
+  REPORT="$BENCH/RESULTS-latency.md"
+  SUITES="${SUITES:-remote bulk}"
+fi
 SUITES="${SUITES:-l0 remote bulk peer workload}"
 
 case "$MODE" in
-  quick)
+  quick|latency)
     FORKS=3
     L0_ITER=(-wi 2 -w 500ms -i 5 -r 500ms)
     REMOTE_ITER=(-wi 1 -w 1s -i 2 -r 750ms)
@@ -51,7 +65,7 @@ case "$MODE" in
     WORKLOAD_ARGS=(--warmup-reads 20000 --reads 100000 --max-seconds 120)
     ;;
   *)
-    echo "usage: $0 quick|full" >&2
+    echo "usage: $0 quick|full|latency" >&2
     exit 2
     ;;
 esac
@@ -102,8 +116,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 log "starting a local Redis Cluster (testkit)"
+LINK_ARGS=()
+[[ -n "$LINK_DELAY_US" ]] && LINK_ARGS=(--link-delay-us "$LINK_DELAY_US")
 "$JAVA" -cp "$CP" io.github.tieredcache.redis.testkit.LocalRedisCluster --no-stdin --ready-file "$READY" \
-  < /dev/null > "$RESULTS/logs/cluster.log" 2>&1 &
+  "${LINK_ARGS[@]}" < /dev/null > "$RESULTS/logs/cluster.log" 2>&1 &
 CLUSTER_PID=$!
 for _ in $(seq 1 240); do
   [[ -s "$READY" ]] && break
@@ -128,6 +144,16 @@ log "cluster nodes: $NODES"
 REDIS_VERSION="$("$JAVA" -cp "$CP" -Dtieredcache.redis.nodes="$NODES" io.github.tieredcache.benchmarks.RedisNodes 2>/dev/null || echo '?')"
 
 JVM_ARGS="-Dtieredcache.redis.nodes=$NODES -Xms1g -Xmx1g"
+LINKS=""
+if [[ -n "$LINK_DELAY_US" ]]; then
+  LINKS="$(grep '^REDIS_CLUSTER_LINKS=' "$READY" | cut -d= -f2-)"
+  if [[ -z "$LINKS" ]]; then
+    log "the cluster printed no links"
+    exit 1
+  fi
+  log "delayed links ($LINK_DELAY_US us each way): $LINKS"
+  JVM_ARGS="$JVM_ARGS -Dtieredcache.redis.links=$LINKS"
+fi
 
 # ------------------------------------------------------------------------- suites
 # run_jmh NAME REGEX ARGS...: one JMH invocation, one fork, JSON to results/NAME.json.
@@ -170,7 +196,7 @@ for f in $(seq 1 "$FORKS"); do
 done
 
 if has_suite bulk; then
-  cmd=("$JAVA" -cp "$CP" -Xms1g -Xmx1g -Dtieredcache.redis.nodes="$NODES"
+  cmd=("$JAVA" -cp "$CP" -Xms1g -Xmx1g -Dtieredcache.redis.nodes="$NODES" -Dtieredcache.redis.links="$LINKS"
     io.github.tieredcache.benchmarks.BulkCommandCounts --out "$RESULTS/getall-commands.properties")
   printf '%q ' "${cmd[@]}" | sed 's/ $//' >> "$COMMANDS"
   echo >> "$COMMANDS"
@@ -203,8 +229,10 @@ loadBefore=$LOAD_BEFORE
 loadAfter=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 nodes=$NODES
 redis=Redis $REDIS_VERSION
+linkDelayUs=$LINK_DELAY_US
 iterations=L0HitBenchmark ${L0_ITER[*]}; RemoteHit, BulkGet and Peer ${REMOTE_ITER[*]}; every suite -f 1 -prof gc, JVM $JVM_ARGS
 EOF
-sed -i "s|-Dtieredcache.redis.nodes=[^ ]*|-Dtieredcache.redis.nodes=<nodes>|" "$RESULTS/run-info.properties"
-"$JAVA" -cp "$CP" io.github.tieredcache.benchmarks.ResultsReport --results "$RESULTS" --out "$BENCH/RESULTS.md"
-log "done in ${ELAPSED} s: $BENCH/RESULTS.md"
+sed -i -e "s|-Dtieredcache.redis.nodes=[^ ]*|-Dtieredcache.redis.nodes=<nodes>|" \
+  -e "s|-Dtieredcache.redis.links=[^ ]*|-Dtieredcache.redis.links=<links>|" "$RESULTS/run-info.properties"
+"$JAVA" -cp "$CP" io.github.tieredcache.benchmarks.ResultsReport --results "$RESULTS" --out "$REPORT"
+log "done in ${ELAPSED} s: $REPORT"

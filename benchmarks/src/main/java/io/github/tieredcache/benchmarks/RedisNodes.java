@@ -6,11 +6,18 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.internal.HostAndPort;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.MappingSocketAddressResolver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the local Redis Cluster the benchmarks use is.
@@ -31,7 +38,14 @@ public final class RedisNodes {
   /** The environment variable the testkit's main prints. */
   public static final String ENV = "REDIS_CLUSTER_NODES";
 
+  /**
+   * The system property holding the delayed links in front of the nodes, {@code
+   * nodePort=linkPort,...} (run.sh's latency profile; the testkit's {@code REDIS_CLUSTER_LINKS}).
+   */
+  public static final String LINKS_PROPERTY = "tieredcache.redis.links";
+
   private static volatile List<String> cached;
+  private static volatile @Nullable ClientResources linkResources;
 
   private RedisNodes() {}
 
@@ -69,6 +83,44 @@ public final class RedisNodes {
         "# " + PROPERTY + " not set: starting the testkit's shared local Redis Cluster");
     LocalRedisCluster cluster = LocalRedisCluster.shared();
     return cluster.nodes().stream().map(RedisNode::hostAndPort).toList();
+  }
+
+  /**
+   * Returns client resources that reach every node through its delayed link, when {@link
+   * #LINKS_PROPERTY} names links (one set per fork, never shut down before the fork ends); empty
+   * otherwise, and clients keep their own resources as before.
+   */
+  public static Optional<ClientResources> linkResources() {
+    String list = System.getProperty(LINKS_PROPERTY);
+    if (list == null || list.isBlank()) {
+      return Optional.empty();
+    }
+    synchronized (RedisNodes.class) {
+      if (linkResources == null) {
+        Map<Integer, Integer> links = new java.util.HashMap<>();
+        for (String pair : list.split(",")) {
+          String[] ports = pair.trim().split("=");
+          links.put(Integer.parseInt(ports[0]), Integer.parseInt(ports[1]));
+        }
+        Function<HostAndPort, HostAndPort> throughLink =
+            node -> {
+              Integer link = links.get(node.getPort());
+              return link == null ? node : HostAndPort.of(node.getHostText(), link);
+            };
+        linkResources =
+            DefaultClientResources.builder()
+                .socketAddressResolver(MappingSocketAddressResolver.create(throughLink))
+                .build();
+      }
+      return Optional.of(linkResources);
+    }
+  }
+
+  /** Returns a cluster client of the nodes, through their delayed links if there are any. */
+  public static RedisClusterClient clusterClient() {
+    return linkResources()
+        .map(r -> RedisClusterClient.create(r, redisUris()))
+        .orElseGet(() -> RedisClusterClient.create(redisUris()));
   }
 
   /** Returns the nodes as {@code redis://host:port} URIs. */

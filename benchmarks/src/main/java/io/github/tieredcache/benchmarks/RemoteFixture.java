@@ -4,6 +4,7 @@ import io.github.tieredcache.Promotion;
 import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.redis.RedisTierStore;
+import io.github.tieredcache.redis.RedisTierStoreBuilder;
 import io.github.tieredcache.resilience.ResilientTierStore;
 import io.github.tieredcache.spi.Envelope;
 import io.github.tieredcache.spi.TierStore;
@@ -58,9 +59,11 @@ final class RemoteFixture implements AutoCloseable {
 
   /** Returns a store as a user builds it, with the timeouts of the class comment. */
   static RedisTierStore store(String keyPrefix) {
-    return RedisTierStore.cluster(RedisNodes.uris())
-        .options(o -> o.keyPrefix(keyPrefix).connectTimeout(TIMEOUT).commandTimeout(TIMEOUT))
-        .build();
+    RedisTierStoreBuilder builder =
+        RedisTierStore.cluster(RedisNodes.uris())
+            .options(o -> o.keyPrefix(keyPrefix).connectTimeout(TIMEOUT).commandTimeout(TIMEOUT));
+    RedisNodes.linkResources().ifPresent(builder::clientResources);
+    return builder.build();
   }
 
   /** Returns this fixture's store, made on first use. */
@@ -82,7 +85,7 @@ final class RemoteFixture implements AutoCloseable {
   /** Returns the raw rows' cluster client: Lettuce's defaults, made on first use. */
   RedisClusterClient rawClient() {
     if (rawClient == null) {
-      rawClient = RedisClusterClient.create(RedisNodes.redisUris());
+      rawClient = RedisNodes.clusterClient();
     }
     return rawClient;
   }

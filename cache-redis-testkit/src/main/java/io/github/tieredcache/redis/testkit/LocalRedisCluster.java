@@ -6,6 +6,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -765,18 +766,22 @@ public final class LocalRedisCluster implements AutoCloseable {
    * <pre>
    * REDIS_CLUSTER_SEED=redis://127.0.0.1:p1
    * REDIS_CLUSTER_NODES=127.0.0.1:p1,127.0.0.1:p2,...
+   * REDIS_CLUSTER_LINKS=p1=l1,p2=l2,...   (with --link-delay-us only)
    * </pre>
    *
    * <p>Options: {@code --primaries N}, {@code --replicas-per-primary N}, {@code --node-timeout-ms
    * N}, {@code --ready-file PATH} (also writes those two lines to PATH, atomically, once the
    * cluster is healthy), {@code --no-stdin} (ignore standard input and run until stopped). Standard
    * input that is {@code /dev/null}, as for a background job or in CI, counts as {@code
-   * --no-stdin}.
+   * --no-stdin}. {@code --link-delay-us N} also opens a {@link DelayedLinks} link in front of every
+   * node, delaying each direction by N microseconds, and prints which link port stands for which
+   * node port; a client maps node addresses to link addresses to go through them.
    */
   public static void main(String[] args) throws Exception {
     ClusterOptions.Builder builder = ClusterOptions.builder();
     @Nullable Path readyFile = null;
     boolean useStdin = true;
+    long linkDelayMicros = -1;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -787,10 +792,12 @@ public final class LocalRedisCluster implements AutoCloseable {
             builder.nodeTimeout(Duration.ofMillis(Long.parseLong(value(args, ++i, arg))));
         case "--ready-file" -> readyFile = Path.of(value(args, ++i, arg));
         case "--no-stdin" -> useStdin = false;
+        case "--link-delay-us" -> linkDelayMicros = Long.parseLong(value(args, ++i, arg));
         default -> {
           System.err.println(
               "usage: LocalRedisCluster [--primaries N] [--replicas-per-primary N]"
-                  + " [--node-timeout-ms N] [--ready-file PATH] [--no-stdin]");
+                  + " [--node-timeout-ms N] [--ready-file PATH] [--no-stdin]"
+                  + " [--link-delay-us N]");
           System.exit(2);
         }
       }
@@ -803,6 +810,13 @@ public final class LocalRedisCluster implements AutoCloseable {
             + "REDIS_CLUSTER_NODES="
             + cluster.nodes().stream().map(RedisNode::hostAndPort).collect(Collectors.joining(","))
             + System.lineSeparator();
+    if (linkDelayMicros >= 0) {
+      DelayedLinks links =
+          DelayedLinks.open(
+              cluster.nodes().stream().map(n -> new InetSocketAddress(n.host(), n.port())).toList(),
+              Duration.ofNanos(linkDelayMicros * 1_000));
+      lines += "REDIS_CLUSTER_LINKS=" + links.describe() + System.lineSeparator();
+    }
     System.out.print(lines);
     System.out.flush();
     if (readyFile != null) {
