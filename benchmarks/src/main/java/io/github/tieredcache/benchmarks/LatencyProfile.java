@@ -36,7 +36,9 @@ final class LatencyProfile {
             + " forks): the remote and bulk suites with every client reaching every node through"
             + " a link that delays each direction by "
             + delay
-            + " µs, in user space (this kernel has no `sch_netem`). Full tables:"
+            + " µs, in user space (this kernel has no `sch_netem`); the raw GET row is the round"
+            + " trip really paid, longer than twice the delay (timer slack, thread hand-offs). Full"
+            + " tables:"
             + " [RESULTS-latency.md](RESULTS-latency.md).");
     report.line("");
     ResultsReport.Suite remote = latency.suite("remote");

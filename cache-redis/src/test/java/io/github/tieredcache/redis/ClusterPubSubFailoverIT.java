@@ -1,6 +1,5 @@
 package io.github.tieredcache.redis;
 
-import static io.github.tieredcache.redis.TestRedis.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -66,7 +65,7 @@ class ClusterPubSubFailoverIT {
               .orElseThrow();
 
       boolean sharded = TestRedis.hasShardedPubSub(cluster);
-      boolean ownsChannel = host.equals(cluster.primaryForKey(channel(ns)));
+      boolean ownsChannel = host.equals(cluster.primaryForKey(PubSubIT.channel(ns)));
       long killedAt = System.nanoTime();
       host.kill();
 
@@ -76,7 +75,7 @@ class ClusterPubSubFailoverIT {
       }
       long resubscribed = (System.nanoTime() - killedAt) / 1_000_000;
       long from = sharded && ownsChannel ? promotion(killedAt) : killedAt;
-      long flowing = awaitDelivery(ns, recorder, from);
+      long flowing = PubSubIT.awaitDelivery(publisher, ns, recorder, from);
       System.out.printf(
           "pub/sub (%s): the subscription's node %s killed%s: resubscribed after %d ms, messages"
               + " flowing %d ms after the %s%n",
@@ -98,14 +97,14 @@ class ClusterPubSubFailoverIT {
     try (AutoCloseable s = subscriber.subscribe(ns, recorder)) {
       await().atMost(Duration.ofSeconds(5)).until(() -> recorder.subscriptions.get() == 1);
       publisher.publish(ns, Invalidation.ofAll("warm-up")).join();
-      RedisNode slotOwner = cluster.primaryForKey(channel(ns));
+      RedisNode slotOwner = cluster.primaryForKey(PubSubIT.channel(ns));
       boolean sharded = TestRedis.hasShardedPubSub(cluster);
 
       long killedAt = System.nanoTime();
       slotOwner.kill();
 
       long from = sharded ? promotion(killedAt) : killedAt;
-      long flowing = awaitDelivery(ns, recorder, from);
+      long flowing = PubSubIT.awaitDelivery(publisher, ns, recorder, from);
       System.out.printf(
           "pub/sub (%s): the channel name's slot owner %s killed: messages flowing %d ms after"
               + " the %s%n",
@@ -121,24 +120,5 @@ class ClusterPubSubFailoverIT {
     System.out.printf(
         "pub/sub: replica promoted %d ms after the kill%n", (promotedAt - killedAt) / 1_000_000);
     return promotedAt;
-  }
-
-  private static String channel(Namespace ns) {
-    return "tc:" + ns.cacheName() + ":inv";
-  }
-
-  /** Publishes until a message arrives; returns the milliseconds since {@code since}. */
-  private long awaitDelivery(Namespace ns, PubSubIT.Recorder recorder, long since) {
-    Invalidation marker = Invalidation.ofKey("publisher", ascii("after-" + since));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              publisher.publish(ns, marker).join();
-              assertThat(recorder.messages).contains(marker);
-            });
-    return (System.nanoTime() - since) / 1_000_000;
   }
 }

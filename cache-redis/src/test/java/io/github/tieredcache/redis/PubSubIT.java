@@ -39,6 +39,29 @@ class PubSubIT {
   }
 
   /** Records what a listener hears. */
+  /**
+   * Publishes a marker from {@code publisher} every 50 ms until {@code recorder} has it (at most 30
+   * s); returns the milliseconds since {@code since} (a {@code nanoTime}).
+   */
+  static long awaitDelivery(RedisTierStore publisher, Namespace ns, Recorder recorder, long since) {
+    Invalidation marker = Invalidation.ofKey("publisher", ascii("after-" + since));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              publisher.publish(ns, marker).join();
+              assertThat(recorder.messages).contains(marker);
+            });
+    return (System.nanoTime() - since) / 1_000_000;
+  }
+
+  /** The name of {@code ns}'s invalidation channel (the default key prefix). */
+  static String channel(Namespace ns) {
+    return "tc:" + ns.cacheName() + ":inv";
+  }
+
   static final class Recorder implements InvalidationListener {
     final List<Invalidation> messages = new CopyOnWriteArrayList<>();
     final AtomicInteger subscriptions = new AtomicInteger();

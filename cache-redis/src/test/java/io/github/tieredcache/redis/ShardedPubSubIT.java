@@ -63,7 +63,7 @@ class ShardedPubSubIT {
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> recorder.messages.containsAll(sent));
 
-      RedisNode owner = cluster.primaryForKey(channel(ns));
+      RedisNode owner = cluster.primaryForKey(PubSubIT.channel(ns));
       long spublishOnOwner = calls(owner, "spublish");
       long spublishElsewhere = 0;
       long publishAnywhere = 0;
@@ -98,7 +98,7 @@ class ShardedPubSubIT {
     try (AutoCloseable s = subscriber.subscribe(ns, recorder)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.isSubscribed(ns));
       int told = recorder.subscriptions.get();
-      RedisNode owner = cluster.primaryForKey(channel(ns));
+      RedisNode owner = cluster.primaryForKey(PubSubIT.channel(ns));
       RedisNode replica = cluster.replicaOf(owner);
       assertThat(replica).as("replica of the channel's primary").isNotNull();
 
@@ -106,9 +106,9 @@ class ShardedPubSubIT {
       owner.kill();
       cluster.awaitHealthy(Duration.ofSeconds(30));
       long promoted = (System.nanoTime() - killedAt) / 1_000_000;
-      assertThat(cluster.primaryForKey(channel(ns))).isEqualTo(replica);
+      assertThat(cluster.primaryForKey(PubSubIT.channel(ns))).isEqualTo(replica);
 
-      long flowing = awaitDelivery(ns, recorder, killedAt);
+      long flowing = PubSubIT.awaitDelivery(publisher, ns, recorder, killedAt);
       System.out.printf(
           "pub/sub on Redis %s: the channel's primary killed: replica promoted after %d ms,"
               + " messages flowing after %d ms%n",
@@ -132,15 +132,15 @@ class ShardedPubSubIT {
     try (AutoCloseable s = subscriber.subscribe(ns, recorder)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.isSubscribed(ns));
       int told = recorder.subscriptions.get();
-      RedisNode from = cluster.primaryForKey(channel(ns));
+      RedisNode from = cluster.primaryForKey(PubSubIT.channel(ns));
       RedisNode to =
           cluster.primaries().stream().filter(n -> !n.equals(from)).findFirst().orElseThrow();
 
       long movedAt = System.nanoTime();
-      cluster.migrateSlot(SlotHash.getSlot(channel(ns)), to);
-      assertThat(cluster.primaryForKey(channel(ns))).isEqualTo(to);
+      cluster.migrateSlot(SlotHash.getSlot(PubSubIT.channel(ns)), to);
+      assertThat(cluster.primaryForKey(PubSubIT.channel(ns))).isEqualTo(to);
 
-      long flowing = awaitDelivery(ns, recorder, movedAt);
+      long flowing = PubSubIT.awaitDelivery(publisher, ns, recorder, movedAt);
       System.out.printf(
           "pub/sub on Redis %s: the channel's slot moved to %s: messages flowing after %d ms%n",
           version(), to, flowing);
@@ -154,31 +154,12 @@ class ShardedPubSubIT {
     }
   }
 
-  /** Publishes until a message arrives; returns the milliseconds since {@code since}. */
-  private long awaitDelivery(Namespace ns, PubSubIT.Recorder recorder, long since) {
-    Invalidation marker = Invalidation.ofKey("publisher", ascii("after-" + since));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              publisher.publish(ns, marker).join();
-              assertThat(recorder.messages).contains(marker);
-            });
-    return (System.nanoTime() - since) / 1_000_000;
-  }
-
-  private static String channel(Namespace ns) {
-    return "tc:" + ns.cacheName() + ":inv";
-  }
-
   private long calls(RedisNode node, String command) {
     return node.isAlive() ? cluster.commandStats(node).getOrDefault(command, 0L) : 0;
   }
 
   private static long shardSubscribers(RedisNode node, Namespace ns) {
-    byte[] channel = channel(ns).getBytes(US_ASCII);
+    byte[] channel = PubSubIT.channel(ns).getBytes(US_ASCII);
     Map<byte[], Long> counts =
         TestRedis.onNode(node.uri(), c -> c.sync().pubsubShardNumsub(channel));
     return counts.values().stream().mapToLong(Long::longValue).sum();
