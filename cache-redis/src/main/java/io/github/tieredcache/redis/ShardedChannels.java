@@ -159,7 +159,8 @@ final class ShardedChannels extends RedisClusterPubSubAdapter<byte[], byte[]> {
       if (owner == null
           || owner.is(RedisClusterNode.NodeFlag.FAIL)
           || owner.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
-        topology.request(); // the owner is dead: learn its replica's promotion soon
+        // The owner is dead: learn its replica's promotion soon, and look again once learnt.
+        topology.request(() -> scheduler.execute(this::reconcile));
       } else if (!entry.getValue().equals(owner.getNodeId())) {
         send(entry.getKey());
       }

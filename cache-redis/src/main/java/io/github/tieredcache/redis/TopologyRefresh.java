@@ -37,6 +37,14 @@ final class TopologyRefresh {
 
   /** Refreshes the topology in the background, unless it was asked for less than 1 s ago. */
   void request() {
+    request(() -> {});
+  }
+
+  /**
+   * Like {@link #request()}; runs {@code then} once the refresh it started completes (not when it
+   * starts none).
+   */
+  void request(Runnable then) {
     Supplier<? extends CompletionStage<?>> refresh = this.refresh;
     if (refresh == null) {
       return;
@@ -53,6 +61,8 @@ final class TopologyRefresh {
               (ok, error) -> {
                 if (error != null) {
                   log.debug("Topology refresh failed", error);
+                } else {
+                  then.run();
                 }
               });
     } catch (RuntimeException e) {

@@ -48,6 +48,20 @@ class TopologyRefreshTest {
   }
 
   @Test
+  void whatFollowsARefreshRunsWhenItCompletesAndNotForOneNotStarted() {
+    CompletableFuture<Void> refreshing = new CompletableFuture<>();
+    TopologyRefresh refresh = new TopologyRefresh(() -> refreshing);
+    AtomicInteger after = new AtomicInteger();
+
+    refresh.request(after::incrementAndGet);
+    refresh.request(after::incrementAndGet); // within the second: no refresh, nothing to follow
+    assertThat(after).hasValue(0);
+
+    refreshing.complete(null);
+    assertThat(after).hasValue(1);
+  }
+
+  @Test
   void aFailingRefreshIsContained() {
     TopologyRefresh throwing =
         new TopologyRefresh(
