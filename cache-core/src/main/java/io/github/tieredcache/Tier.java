@@ -20,18 +20,22 @@ import org.jspecify.annotations.Nullable;
  * @param staleWindow how long after its TTL a copy is still returned at once while it is refreshed
  *     in the background; zero turns stale serving off
  * @param store the store holding this tier, or {@code null} for the cache's store
+ * @param admission which loaded keys this tier takes a copy of; {@link Admission#everyKey()} by
+ *     default
  */
 public record Tier(
     String name,
     Duration ttl,
     @Nullable Duration maxAge,
     Duration staleWindow,
-    @Nullable TierStore store) {
+    @Nullable TierStore store,
+    Admission admission) {
 
   public Tier {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(staleWindow, "staleWindow");
+    Objects.requireNonNull(admission, "admission");
     if (!name.matches("[A-Za-z0-9_-]{1,32}")) {
       throw new IllegalArgumentException(
           "tier name must be 1 to 32 letters, digits, '-' or '_': '" + name + "'");
@@ -48,27 +52,38 @@ public record Tier(
 
   /** Starts a tier called {@code name} with a TTL of one hour, any age, and no stale window. */
   public static Tier named(String name) {
-    return new Tier(name, Duration.ofHours(1), null, Duration.ZERO, null);
+    return new Tier(name, Duration.ofHours(1), null, Duration.ZERO, null, Admission.everyKey());
   }
 
   /** Returns a copy of this tier whose copies are fresh for {@code ttl}. */
   public Tier ttl(Duration ttl) {
-    return new Tier(name, ttl, maxAge, staleWindow, store);
+    return new Tier(name, ttl, maxAge, staleWindow, store, admission);
   }
 
   /** Returns a copy of this tier that holds values younger than {@code maxAge}. */
   public Tier maxAge(Duration maxAge) {
-    return new Tier(name, ttl, Objects.requireNonNull(maxAge, "maxAge"), staleWindow, store);
+    return new Tier(
+        name, ttl, Objects.requireNonNull(maxAge, "maxAge"), staleWindow, store, admission);
   }
 
   /** Returns a copy of this tier that serves a stale copy for up to {@code staleWindow}. */
   public Tier staleWindow(Duration staleWindow) {
-    return new Tier(name, ttl, maxAge, staleWindow, store);
+    return new Tier(name, ttl, maxAge, staleWindow, store, admission);
   }
 
   /** Returns a copy of this tier kept on {@code store} rather than on the cache's store. */
   public Tier store(TierStore store) {
-    return new Tier(name, ttl, maxAge, staleWindow, Objects.requireNonNull(store, "store"));
+    return new Tier(
+        name, ttl, maxAge, staleWindow, Objects.requireNonNull(store, "store"), admission);
+  }
+
+  /**
+   * Returns a copy of this tier that takes a copy only of the loaded keys {@code admission} admits
+   * (see {@link Admission}).
+   */
+  public Tier admission(Admission admission) {
+    return new Tier(
+        name, ttl, maxAge, staleWindow, store, Objects.requireNonNull(admission, "admission"));
   }
 
   /** Returns the age bound, if any. */
@@ -92,6 +107,7 @@ public record Tier(
         + (maxAge == null ? "" : ", maxAge=" + maxAge)
         + (staleWindow.isZero() ? "" : ", staleWindow=" + staleWindow)
         + (store == null ? "" : ", store=" + store)
+        + (admission.admitsEveryKey() ? "" : ", " + admission)
         + "]";
   }
 }

@@ -75,7 +75,10 @@ class TierTest {
   @Test
   void refusesANullNameTtlOrStaleWindowNamingTheArgument() {
     assertThatNullPointerException()
-        .isThrownBy(() -> new Tier(null, Duration.ofMinutes(1), null, Duration.ZERO, null))
+        .isThrownBy(
+            () ->
+                new Tier(
+                    null, Duration.ofMinutes(1), null, Duration.ZERO, null, Admission.everyKey()))
         .withMessage("name");
     assertThatNullPointerException()
         .isThrownBy(() -> Tier.named("hot").ttl(null))

@@ -105,6 +105,12 @@ final class CacheMeters implements AutoCloseable {
         StatsRecorder::writesRefused,
         recorder);
     counter(
+        "cache.admissions.refused",
+        base,
+        "Loaded values their tier did not admit: kept in the L0, not written remotely",
+        StatsRecorder::admissionsRefused,
+        recorder);
+    counter(
         "cache.messages.gaps",
         base,
         "Message sequences that jumped: messages lost, the L0 cleared",

@@ -107,7 +107,10 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               c.freshness().isByInvalidation());
       Trust trust = new Trust(name, c.freshness(), clock, stats);
       remote.onFailure(trust::onRemoteFailure);
-      Loads<K, V> loads = new Loads<>(name, copies, remote, l0, clock, executor, stats, trust);
+      Admissions admissions = new Admissions(tiers);
+      stats.admissionSketchBytes(admissions.bytes());
+      Loads<K, V> loads =
+          new Loads<>(name, copies, remote, l0, clock, executor, stats, trust, admissions);
       this.reads =
           new Reads<>(
               name,

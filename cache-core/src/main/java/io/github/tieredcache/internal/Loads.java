@@ -78,6 +78,7 @@ final class Loads<K, V> {
   private final Executor executor;
   private final StatsRecorder stats;
   private final Trust trust;
+  private final Admissions admissions;
   private final AtomicBoolean unplaceableWarned = new AtomicBoolean();
 
   Loads(
@@ -88,8 +89,10 @@ final class Loads<K, V> {
       Clock clock,
       Executor executor,
       StatsRecorder stats,
-      Trust trust) {
+      Trust trust,
+      Admissions admissions) {
     this.cacheName = cacheName;
+    this.admissions = admissions;
     this.copies = copies;
     this.remote = remote;
     this.l0 = l0;
@@ -283,6 +286,9 @@ final class Loads<K, V> {
       return CompletableFuture.completedFuture(null);
     }
     Object filled = fill(key, value, seen, placed);
+    if (read != null && !admitted(placed, encoded)) {
+      return CompletableFuture.completedFuture(null); // the L0 only
+    }
     CompletableFuture<RemoteTiers.Outcome> written =
         read == null
             ? CompletableFuture.completedFuture(RemoteTiers.Outcome.FAILED)
@@ -308,8 +314,8 @@ final class Loads<K, V> {
       }
       Object entry = fill(keys.get(i), values.get(i), seen[i], placed);
       RemoteTiers.Read read = reads.get(i);
-      if (read == null) {
-        continue; // its generation is unknown: the L0 only
+      if (read == null || !admitted(placed, encoded.get(i))) {
+        continue; // its generation is unknown, or its tier does not admit it: the L0 only
       }
       index.add(i);
       filled.add(entry);
@@ -328,6 +334,15 @@ final class Loads<K, V> {
                 settled(keys.get(index.get(j)), filled.get(j), outcomes.get(j));
               }
             });
+  }
+
+  /** Whether the tier the value is placed in takes its copy; counts a refusal. */
+  private boolean admitted(Copies.Placed placed, byte[] encoded) {
+    if (admissions.admit(placed.tier(), encoded)) {
+      return true;
+    }
+    stats.admissionRefused();
+    return false;
   }
 
   private void settled(K key, @Nullable Object filled, RemoteTiers.Outcome outcome) {

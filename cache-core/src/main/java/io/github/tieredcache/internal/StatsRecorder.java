@@ -35,6 +35,8 @@ final class StatsRecorder {
   private final LongAdder oversized = new LongAdder();
   private final LongAdder coalesced = new LongAdder();
   private final LongAdder writesRefused = new LongAdder();
+  private final LongAdder admissionsRefused = new LongAdder();
+  private volatile long admissionSketchBytes;
   private final LongAdder messageGaps = new LongAdder();
   private final LongAdder distrusted = new LongAdder();
   private final LongAdder foreignCopies = new LongAdder();
@@ -137,6 +139,24 @@ final class StatsRecorder {
 
   long writesRefused() {
     return writesRefused.sum();
+  }
+
+  /** Records a loaded value its tier did not admit (see {@code Admission}): the L0 only. */
+  void admissionRefused() {
+    admissionsRefused.increment();
+  }
+
+  long admissionsRefused() {
+    return admissionsRefused.sum();
+  }
+
+  /** Sets the memory of the cache's admission sketches, fixed when the cache is built. */
+  void admissionSketchBytes(long bytes) {
+    admissionSketchBytes = bytes;
+  }
+
+  long admissionSketchBytes() {
+    return admissionSketchBytes;
   }
 
   /** Records a message sequence that jumped: messages from one sender were lost. */
@@ -271,6 +291,8 @@ final class StatsRecorder {
         writesRefused(),
         messageGaps(),
         distrustedEpisodes(),
-        foreignCopies());
+        foreignCopies(),
+        admissionsRefused(),
+        admissionSketchBytes());
   }
 }

@@ -29,6 +29,9 @@ import java.util.Optional;
  * @param distrustedEpisodes times this instance stopped trusting its L0 and remote copies after a
  *     fault (freshness by invalidation)
  * @param foreignCopies copies found written by another codec or schema: misses, left in place
+ * @param admissionsRefused loaded values their tier did not admit ({@code Admission}): returned and
+ *     kept in the L0, not written remotely
+ * @param admissionSketchBytes the memory of the cache's admission sketches, in bytes
  */
 public record CacheStats(
     String cacheName,
@@ -46,7 +49,9 @@ public record CacheStats(
     long writesRefused,
     long messageGaps,
     long distrustedEpisodes,
-    long foreignCopies) {
+    long foreignCopies,
+    long admissionsRefused,
+    long admissionSketchBytes) {
 
   public CacheStats {
     tiers = List.copyOf(tiers);

@@ -178,6 +178,7 @@ class CacheMetersTest {
             "cache.gets",
             "cache.gets.coalesced",
             "cache.writes.refused",
+            "cache.admissions.refused",
             "cache.messages.gaps",
             "cache.distrusted",
             "cache.copies.foreign",

@@ -1,5 +1,6 @@
 package io.github.tieredcache.spring.boot.autoconfigure;
 
+import io.github.tieredcache.Admission;
 import io.github.tieredcache.Freshness;
 import io.github.tieredcache.Tier;
 import io.github.tieredcache.TieredCacheBuilder;
@@ -79,7 +80,7 @@ public record ResolvedCacheSpec(
 
     /** Returns the core tier, kept on {@code store} ({@code null}: the cache's store). */
     Tier toTier(io.github.tieredcache.spi.@Nullable TierStore store) {
-      Tier tier = new Tier(name, ttl, maxAge, staleWindow, null);
+      Tier tier = new Tier(name, ttl, maxAge, staleWindow, null, Admission.everyKey());
       return store == null ? tier : tier.store(store);
     }
   }
