@@ -70,17 +70,19 @@ public record ResolvedCacheSpec(
    * @param maxAge the age bound, or {@code null}
    * @param staleWindow the stale window
    * @param store the name of the tier's store, or {@code null} for the cache's
+   * @param admission which loaded keys the tier takes a copy of
    */
   public record ResolvedTier(
       String name,
       Duration ttl,
       @Nullable Duration maxAge,
       Duration staleWindow,
-      @Nullable String store) {
+      @Nullable String store,
+      Admission admission) {
 
     /** Returns the core tier, kept on {@code store} ({@code null}: the cache's store). */
     Tier toTier(io.github.tieredcache.spi.@Nullable TierStore store) {
-      Tier tier = new Tier(name, ttl, maxAge, staleWindow, null, Admission.everyKey());
+      Tier tier = new Tier(name, ttl, maxAge, staleWindow, null, admission);
       return store == null ? tier : tier.store(store);
     }
   }
@@ -101,7 +103,10 @@ public record ResolvedCacheSpec(
     List<ResolvedTier> tiers =
         tierSpecs == null
             ? defaultTiers.asList().stream()
-                .map(t -> new ResolvedTier(t.name(), t.ttl(), t.maxAge(), t.staleWindow(), null))
+                .map(
+                    t ->
+                        new ResolvedTier(
+                            t.name(), t.ttl(), t.maxAge(), t.staleWindow(), null, t.admission()))
                 .toList()
             : tierSpecs.stream()
                 .map(
@@ -111,7 +116,10 @@ public record ResolvedCacheSpec(
                             t.getTtl() == null ? Duration.ofHours(1) : t.getTtl(),
                             t.getMaxAge(),
                             t.getStaleWindow() == null ? Duration.ZERO : t.getStaleWindow(),
-                            t.getStore()))
+                            t.getStore(),
+                            t.getAdmissionExpectedKeys() == null
+                                ? Admission.everyKey()
+                                : Admission.onSecondRequest(t.getAdmissionExpectedKeys())))
                 .toList();
     return new ResolvedCacheSpec(
         or(pick(cache.getL0().getEnabled(), defaults.getL0().getEnabled()), true),

@@ -343,6 +343,12 @@ public class TieredCacheProperties implements Validator {
     /** The store holding this tier. Default: the cache's store. */
     private @Nullable String store;
 
+    /**
+     * When set, this tier takes a copy only of keys loaded twice, counted in a frequency sketch
+     * sized for this many distinct keys (2 bytes each). Default: every loaded key.
+     */
+    private @Nullable Long admissionExpectedKeys;
+
     public @Nullable String getName() {
       return name;
     }
@@ -381,6 +387,14 @@ public class TieredCacheProperties implements Validator {
 
     public void setStore(@Nullable String store) {
       this.store = store;
+    }
+
+    public @Nullable Long getAdmissionExpectedKeys() {
+      return admissionExpectedKeys;
+    }
+
+    public void setAdmissionExpectedKeys(@Nullable Long admissionExpectedKeys) {
+      this.admissionExpectedKeys = admissionExpectedKeys;
     }
   }
 

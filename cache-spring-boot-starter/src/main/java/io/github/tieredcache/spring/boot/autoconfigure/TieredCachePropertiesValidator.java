@@ -139,6 +139,12 @@ final class TieredCachePropertiesValidator {
       if (tier.getStaleWindow() != null && tier.getStaleWindow().isNegative()) {
         reject(tierPath + ".stale-window", "must not be negative, but is " + tier.getStaleWindow());
       }
+      Long admissionKeys = tier.getAdmissionExpectedKeys();
+      if (admissionKeys != null && (admissionKeys < 1 || admissionKeys > (1L << 24))) {
+        reject(
+            tierPath + ".admission-expected-keys",
+            "must be between 1 and 16777216, but is " + admissionKeys);
+      }
       if (tier.getStore() != null && !storeNames.contains(tier.getStore())) {
         reject(
             tierPath + ".store",

@@ -2,6 +2,7 @@ package io.github.tieredcache.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tieredcache.Admission;
 import io.github.tieredcache.Tier;
 import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.PromotionPolicy;
 import io.github.tieredcache.spring.boot.cache.CacheKeyEncoder;
@@ -131,6 +132,7 @@ class TieredCacheAutoConfigurationTest {
             "tiered-cache.caches.posts.tiers[1].name=old",
             "tiered-cache.caches.posts.tiers[1].ttl=2h",
             "tiered-cache.caches.posts.tiers[1].stale-window=1m",
+            "tiered-cache.caches.posts.tiers[1].admission-expected-keys=50000",
             "tiered-cache.caches.posts.default-tier=old",
             "tiered-cache.caches.posts.promotion.policy=after-hits",
             "tiered-cache.caches.posts.promotion.hits=3",
@@ -167,7 +169,8 @@ class TieredCacheAutoConfigurationTest {
                           .maxAge(Duration.ofMinutes(10)),
                       Tier.named("old")
                           .ttl(Duration.ofHours(2))
-                          .staleWindow(Duration.ofMinutes(1)));
+                          .staleWindow(Duration.ofMinutes(1))
+                          .admission(Admission.onSecondRequest(50_000)));
               assertThat(postsCache.isAllowNullValues()).isFalse();
               assertThat(postsCache.encodeKey(7)).isEqualTo("p2:7");
               TieredSpringCache usersCache = manager.getCache("users");

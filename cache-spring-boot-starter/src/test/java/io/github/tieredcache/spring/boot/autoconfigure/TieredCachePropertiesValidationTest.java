@@ -65,6 +65,7 @@ class TieredCachePropertiesValidationTest {
           duplicate tier names      | tiered-cache.caches.posts.tiers   | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].max-age=1h,tiered-cache.caches.posts.tiers[1].name=hot
           bad tier name             | tiered-cache.caches.posts.tiers[0].name | tiered-cache.caches.posts.tiers[0].name=h o t
           negative stale window     | tiered-cache.caches.posts.tiers[0].stale-window | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].stale-window=-1s
+          no admission keys         | tiered-cache.caches.posts.tiers[0].admission-expected-keys | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].admission-expected-keys=0
           negative tier ttl         | tiered-cache.caches.posts.tiers[0].ttl | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].ttl=-1m
           unknown tier store        | tiered-cache.caches.posts.tiers[0].store | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].store=nowhere
           promotion into colder     | tiered-cache.caches.posts.promotion.to | tiered-cache.caches.posts.promotion.policy=on-hit,tiered-cache.caches.posts.promotion.from=warm,tiered-cache.caches.posts.promotion.to=cold
