@@ -6,6 +6,7 @@ import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,45 +35,88 @@ final class Publishing {
   private static final Logger log = LoggerFactory.getLogger(Publishing.class);
   private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
 
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
   private final DataConnection data;
-  private volatile boolean sharded = true;
+  private final Object lock = new Object();
+
+  /** Whether the cluster takes SPUBLISH; {@code null} until a server answered one. */
+  private @Nullable Boolean sharded; // guarded by lock
+
+  /** The messages sent while {@link #sharded} was unknown, one after another. */
+  private CompletableFuture<?> detecting = DONE; // guarded by lock
 
   Publishing(DataConnection data) {
     this.data = data;
   }
 
-  /** Sends {@code payload} on {@code channel}. */
+  /**
+   * Sends {@code payload} on {@code channel}. One sender's messages leave in the order they were
+   * published, through the detection too: until a server answered an {@code SPUBLISH}, each message
+   * waits for the one before it, so one re-sent as {@code PUBLISH} after a refusal is never
+   * overtaken.
+   */
   CompletableFuture<Void> publish(byte[] channel, byte[] payload) {
     return data.onData(
-        d ->
-            sharded && d.connection() instanceof StatefulRedisClusterConnection<byte[], byte[]>
-                ? sharded(channel, payload)
-                : classic(channel, payload));
+        d -> {
+          if (!(d.connection() instanceof StatefulRedisClusterConnection<byte[], byte[]>)) {
+            return classic(channel, payload);
+          }
+          synchronized (lock) {
+            if (sharded != null && detecting.isDone()) {
+              return sharded ? sharded(channel, payload) : classic(channel, payload);
+            }
+            CompletableFuture<Void> sent = detecting.thenCompose(v -> detect(channel, payload));
+            detecting = sent.handle((v, e) -> null);
+            return sent;
+          }
+        });
   }
 
-  /** Whether the last message on a cluster went by {@code SPUBLISH} (for tests). */
+  /** Whether this store publishes with {@code SPUBLISH} (until a server refused it; for tests). */
   boolean isSharded() {
-    return sharded;
+    synchronized (lock) {
+      return sharded == null || sharded;
+    }
+  }
+
+  /** Sends one message of the detection, in turn: {@code SPUBLISH}, unless a refusal was seen. */
+  private CompletableFuture<Void> detect(byte[] channel, byte[] payload) {
+    Boolean known;
+    synchronized (lock) {
+      known = sharded;
+    }
+    if (known != null) {
+      return known ? sharded(channel, payload) : classic(channel, payload);
+    }
+    return sharded(channel, payload)
+        .handle(
+            (ok, error) -> {
+              if (error == null) {
+                synchronized (lock) {
+                  sharded = true;
+                }
+                return DONE;
+              }
+              if (!Refusals.unknownCommand(error)) {
+                return CompletableFuture.<Void>failedFuture(error); // the next message asks again
+              }
+              synchronized (lock) {
+                sharded = false;
+              }
+              log.info(
+                  "Redis has no sharded pub/sub (SPUBLISH, Redis 7+): this store publishes"
+                      + " invalidations with classic PUBLISH, which the cluster broadcasts");
+              return classic(channel, payload); // sent before the next message's turn
+            })
+        .thenCompose(f -> f);
   }
 
   private CompletableFuture<Void> sharded(byte[] channel, byte[] payload) {
     CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).addKey(channel).addValue(payload);
     return data.callOnSlot(
             channel, c -> c.dispatch(CommandType.SPUBLISH, new IntegerOutput<>(CODEC), args))
-        .<Void>thenApply(receivers -> null)
-        .exceptionallyCompose(
-            error -> {
-              if (!Refusals.unknownCommand(error)) {
-                return CompletableFuture.failedFuture(error);
-              }
-              if (sharded) {
-                sharded = false;
-                log.info(
-                    "Redis has no sharded pub/sub (SPUBLISH, Redis 7+): this store publishes"
-                        + " invalidations with classic PUBLISH, which the cluster broadcasts");
-              }
-              return classic(channel, payload);
-            });
+        .thenApply(receivers -> null);
   }
 
   private CompletableFuture<Void> classic(byte[] channel, byte[] payload) {
