@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -171,12 +172,13 @@ final class ShardedChannels extends RedisClusterPubSubAdapter<byte[], byte[]> {
     if (inFlight.putIfAbsent(channel, Boolean.TRUE) != null) {
       return;
     }
-    CompletableFuture<Void> sent;
-    try {
-      sent = connection.async().ssubscribe(bytes(channel)).toCompletableFuture();
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
+    // Not on the caller's thread, often a Lettuce event loop: Lettuce routes SSUBSCRIBE as a read
+    // command, whose node connection it may wait for (join) while it is being made.
+    CompletableFuture<Void> sent =
+        CompletableFuture.supplyAsync(
+                () -> connection.async().ssubscribe(bytes(channel)).toCompletableFuture(),
+                ForkJoinPool.commonPool())
+            .thenCompose(f -> f);
     sent.whenComplete(
         (ok, error) -> {
           inFlight.remove(channel);

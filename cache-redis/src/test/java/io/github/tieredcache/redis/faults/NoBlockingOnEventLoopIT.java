@@ -49,10 +49,12 @@ class NoBlockingOnEventLoopIT {
             "io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record")
         .allowBlockingCallsInside(
             "io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "getSnapshot")
-        // Caffeine's maintenance lock, taken when its write buffer is full (an L0 fill under load),
-        // and Lettuce's endpoint lock: the same kind, short and never waiting for I/O.
+        // Caffeine's maintenance lock, taken when its write buffer is full (an L0 fill under load)
+        // and by clear() (an L0 emptied when a subscription is confirmed again), and Lettuce's
+        // endpoint lock: the same kind, short and never waiting for I/O.
         .allowBlockingCallsInside(
             "com.github.benmanes.caffeine.cache.BoundedLocalCache", "performCleanUp")
+        .allowBlockingCallsInside("com.github.benmanes.caffeine.cache.BoundedLocalCache", "clear")
         .allowBlockingCallsInside(
             "com.github.benmanes.caffeine.cache.BoundedLocalCache", "afterWrite")
         .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "lockWritersExclusive")
