@@ -59,16 +59,6 @@ final class Refusals {
     return slotMoving(error) || unknownCommand(error);
   }
 
-  /** Whether {@code error} is {@code TRYAGAIN}: some of a multi-key command's keys were moved. */
-  static boolean tryAgain(Throwable error) {
-    return refusedWith(error, "TRYAGAIN");
-  }
-
-  /** Whether {@code error} is a redirect ({@code MOVED} or {@code ASK}) that was not followed. */
-  static boolean redirected(Throwable error) {
-    return refusedWith(error, "MOVED", "ASK");
-  }
-
   private static boolean refusedWith(Throwable error, String... prefixes) {
     Throwable e = unwrap(error);
     String message = e.getMessage();
