@@ -23,10 +23,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Elsewhere, and after a server refused {@code SPUBLISH} as an unknown command (detected once
  * per store; every subscriber holds a classic subscription too, so the refusal loses nothing),
- * classic {@code PUBLISH}, keyless, on the default connection: Lettuce would route it by the
- * channel's slot, so while that slot's primary is down no instance could publish for the cache, but
- * a cluster broadcasts {@code PUBLISH} from any node, and the default connection reconnects to
- * another node at once.
+ * classic {@code PUBLISH}. A message sent before any server answered an {@code SPUBLISH} whose
+ * {@code SPUBLISH} fails for another reason (the slot's primary is down before the store ever
+ * published: on Redis 6.2 it would wait for the failover) is sent again as {@code PUBLISH} as soon
+ * as it failed, and the next message asks again. Classic {@code PUBLISH} goes keyless, on the
+ * default connection: Lettuce would route it by the channel's slot, so while that slot's primary is
+ * down no instance could publish for the cache, but a cluster broadcasts {@code PUBLISH} from any
+ * node, and the default connection reconnects to another node at once.
  *
  * <p>Thread-safe.
  */
@@ -99,7 +102,10 @@ final class Publishing {
                 return DONE;
               }
               if (!Refusals.unknownCommand(error)) {
-                return CompletableFuture.<Void>failedFuture(error); // the next message asks again
+                // The slot's primary is down or failing over: every subscriber holds a classic
+                // subscription too, and the cluster broadcasts PUBLISH from any live node. The
+                // next message asks again.
+                return classic(channel, payload);
               }
               synchronized (lock) {
                 sharded = false;
