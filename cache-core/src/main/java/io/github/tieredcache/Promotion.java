@@ -40,6 +40,46 @@ public interface Promotion<K> {
   default void check(Tiers tiers) {}
 
   /**
+   * Returns whether a promotion removes the copy it came from (see {@link #moving()}); {@code
+   * false} unless the policy was made moving.
+   */
+  default boolean moves() {
+    return false;
+  }
+
+  /**
+   * Returns this policy, made to move: a promoted key keeps one copy, in the hotter tier, instead
+   * of two (the colder copy is removed in the same atomic step as the write, when both tiers are on
+   * one store; across stores the colder copy stays). The promoted copy lives the target tier's TTL
+   * from the promotion, so a key read again and again stays stored as long as with copying, at the
+   * cost of one copy.
+   */
+  default Promotion<K> moving() {
+    Promotion<K> policy = this;
+    return new Promotion<>() {
+      @Override
+      public int target(K key, int from, Tiers tiers, long nowNanos) {
+        return policy.target(key, from, tiers, nowNanos);
+      }
+
+      @Override
+      public void check(Tiers tiers) {
+        policy.check(tiers);
+      }
+
+      @Override
+      public boolean moves() {
+        return true;
+      }
+
+      @Override
+      public String toString() {
+        return policy + ", moving";
+      }
+    };
+  }
+
+  /**
    * The default: a hit in the second tier (warm in {@link Tiers#hotWarmCold()}) is copied into the
    * first (hot); hits elsewhere stay where they are.
    */

@@ -1,5 +1,6 @@
 package io.github.tieredcache;
 
+import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.Weigher;
 import io.github.tieredcache.codec.KeyCodec;
@@ -54,7 +55,7 @@ public final class TieredCacheBuilder<K, V> {
   private Freshness freshness = Freshness.byTtl();
   private @Nullable Placement<? super K, ? super V> placement;
   private @Nullable String defaultTier;
-  private Promotion<? super K> promotion = Promotion.warmToHot();
+  private @Nullable Promotion<? super K> promotion;
   private @Nullable TierStore store;
   private @Nullable ValueCodec<V> valueCodec;
   private KeyCodec<K> keyCodec = KeyCodec.string();
@@ -73,6 +74,7 @@ public final class TieredCacheBuilder<K, V> {
   private @Nullable Clock clock;
   private @Nullable RandomGenerator random;
   private Executor executor = ForkJoinPool.commonPool();
+  private @Nullable Scheduler scheduler;
   private Duration generationRetention = Namespace.DEFAULT_GENERATION_RETENTION;
   private int maxRemoteValueBytes = DEFAULT_MAX_REMOTE_VALUE_BYTES;
 
@@ -133,7 +135,16 @@ public final class TieredCacheBuilder<K, V> {
     return this;
   }
 
-  /** Sets the promotion policy. Default: {@link Promotion#warmToHot()}. */
+  /**
+   * Sets the promotion policy. Default, chosen on the effectiveness report's post trace (see {@code
+   * benchmarks/RESULTS-effectiveness.md}): under freshness by invalidation {@link
+   * Promotion#warmToHot()} {@linkplain Promotion#moving() moving}, whose promoted copy lives the
+   * hot tier's TTL from the promotion (as many database reads as copying, a copy fewer; without
+   * promotion, more reads); under freshness by TTL {@link Promotion#never()}, since a promoted copy
+   * keeps its warm copy's freshness and every tier on one store is read in the same round trip (as
+   * many reads as copying, a copy fewer; moving, more reads). Promote explicitly when the hot tier
+   * is on a faster store of its own ({@link Tier#store}).
+   */
   public TieredCacheBuilder<K, V> promotion(Promotion<? super K> promotion) {
     this.promotion = Objects.requireNonNull(promotion, "promotion");
     return this;
@@ -305,6 +316,18 @@ public final class TieredCacheBuilder<K, V> {
   }
 
   /**
+   * Sets what runs the periodic work of freshness by invalidation (the heartbeat and the judgement
+   * of trust, every quarter of the bound), as Caffeine's {@link Scheduler} does for Caffeine. Give
+   * it one that follows a fake {@link #ticker} to run a cache on virtual time: the trust judgement
+   * reads the cache's clock, so heartbeats on real time would be hours apart on a virtual clock
+   * that runs fast. Default: one daemon thread shared by every cache in the JVM.
+   */
+  public TieredCacheBuilder<K, V> scheduler(Scheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    return this;
+  }
+
+  /**
    * Sets how long a key's generation outlives its last invalidation; it must exceed the longest
    * load. Default: 5 minutes.
    */
@@ -341,14 +364,18 @@ public final class TieredCacheBuilder<K, V> {
             ? this.tiers
             : freshness.isByInvalidation() ? Tiers.forInvalidation() : Tiers.hotWarmCold();
     int defaultTierIndex = defaultTier == null ? 0 : indexOf(tiers, "defaultTier", defaultTier);
-    promotion.check(tiers);
+    Promotion<? super K> policy =
+        promotion != null
+            ? promotion
+            : freshness.isByInvalidation() ? Promotion.warmToHot().moving() : Promotion.never();
+    policy.check(tiers);
     @SuppressWarnings("unchecked")
     Placement<K, V> chosen =
         placement == null
             ? Placement.fixed(tiers.get(defaultTierIndex).name())
             : (Placement<K, V>) placement;
     @SuppressWarnings("unchecked")
-    Promotion<K> promote = (Promotion<K>) promotion;
+    Promotion<K> promote = (Promotion<K>) policy;
     @SuppressWarnings("unchecked")
     Weigher<K, V> weigher = (Weigher<K, V>) l0Weigher;
     return TieredCaches.create(
@@ -376,6 +403,7 @@ public final class TieredCacheBuilder<K, V> {
             ticker,
             clock,
             executor,
+            scheduler,
             generationRetention,
             maxRemoteValueBytes,
             freshness));

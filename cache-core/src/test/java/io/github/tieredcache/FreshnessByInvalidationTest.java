@@ -1,5 +1,6 @@
 package io.github.tieredcache;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,6 +71,22 @@ class FreshnessByInvalidationTest {
   void theDefaultTiersBoundResidencyNotFreshness() {
     assertThat(cache.tiers()).isEqualTo(Tiers.forInvalidation());
     assertThat(cache.tiers().get(0).ttl()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void byDefaultAWarmHitMovesIntoHotLeavingOneCopy() {
+    Post old = new Post("p9", "title", ticker.now().minus(Duration.ofHours(2)));
+    cache.put("p9", old); // warm: 1 h to 24 h old
+    cache.local().invalidate("p9");
+    assertThat(cache.get("p9", k -> old)).isEqualTo(old); // a warm hit
+    Namespace ns = Namespace.of("posts", cache.tiers().names());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> store.read(ns, "p9".getBytes(UTF_8)).join().copy(0) != null);
+    assertThat(store.read(ns, "p9".getBytes(UTF_8)).join().copy(1))
+        .as("moved, not copied")
+        .isNull();
+    assertThat(cache.stats().promotions()).containsEntry("warm->hot", 1L);
   }
 
   @Test
@@ -202,6 +219,11 @@ class FreshnessByInvalidationTest {
     @Override
     public CompletableFuture<Boolean> promote(Namespace n, Write w) {
       return call(() -> delegate.promote(n, w));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> move(Namespace n, Write w, int from) {
+      return call(() -> delegate.move(n, w, from));
     }
 
     @Override

@@ -108,6 +108,11 @@ class PartialBulkReadTest {
     }
 
     @Override
+    public CompletableFuture<Boolean> move(Namespace namespace, Write write, int from) {
+      return delegate.move(namespace, write, from);
+    }
+
+    @Override
     public CompletableFuture<Void> put(Namespace namespace, Write write) {
       return delegate.put(namespace, write);
     }

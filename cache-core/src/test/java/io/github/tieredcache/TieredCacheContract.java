@@ -292,7 +292,7 @@ public abstract class TieredCacheContract {
 
   @Test
   void aValueAgedTwoHoursLandsInWarmAWarmHitPromotesItAndTheHotCopyExpiresAfterItsTtl() {
-    TieredCache<String, Post> cache = build(posts().l0Disabled());
+    TieredCache<String, Post> cache = build(posts().l0Disabled().promotion(Promotion.warmToHot()));
     Post post = postAged("p1", Duration.ofHours(2));
 
     assertThat(get(cache, "p1", key -> post)).isEqualTo(post);
@@ -370,10 +370,45 @@ public abstract class TieredCacheContract {
   }
 
   @Test
+  void byDefaultAWarmHitIsNotPromotedUnderFreshnessByTtl() {
+    TieredCache<String, Post> cache = build(posts().l0Disabled());
+    Post post = postAged("p1", Duration.ofHours(2));
+    assertThat(get(cache, "p1", key -> post)).isEqualTo(post);
+    await().until(() -> remote("p1").tier() == 1); // placed in warm
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(get(cache, "p1", key -> null)).isEqualTo(post);
+    }
+    assertThat(cache.stats().tier("warm").orElseThrow().hits()).isEqualTo(3);
+    assertThat(cache.stats().promotions().values()).allMatch(n -> n == 0L);
+    assertThat(remote("p1").copy(0)).as("no second copy in hot").isNull();
+  }
+
+  @Test
+  void aMovingPromotionLeavesTheKeyOneCopyInTheHotterTier() {
+    TieredCache<String, Post> cache =
+        build(posts().l0Disabled().promotion(Promotion.warmToHot().moving()));
+    Post post = postAged("p1", Duration.ofHours(2));
+    assertThat(get(cache, "p1", key -> post)).isEqualTo(post);
+    await().until(() -> remote("p1").tier() == 1); // placed in warm
+
+    assertThat(get(cache, "p1", key -> null)).isEqualTo(post); // a warm hit, moved into hot
+    await().until(() -> cache.stats().promotions().getOrDefault("warm->hot", 0L) == 1L);
+    Lookup stored = remote("p1");
+    assertThat(stored.copy(0)).as("moved to hot").isNotNull();
+    assertThat(stored.copy(1)).as("the warm copy is gone").isNull();
+
+    assertThat(get(cache, "p1", key -> null)).isEqualTo(post);
+    assertThat(cache.stats().tier("hot").orElseThrow().hits()).isEqualTo(1);
+    assertThat(cache.stats().loads()).isEqualTo(1);
+  }
+
+  @Test
   void aPromotedCopyKeepsItsSourcesFreshUntil() {
     Tier hot = Tier.named("hot").ttl(Duration.ofHours(1)).maxAge(Duration.ofHours(1));
     Tier warm = Tier.named("warm").ttl(Duration.ofMinutes(10)).maxAge(Duration.ofDays(1));
-    TieredCache<String, Post> cache = build(posts().tiers(hot, warm).l0Disabled());
+    TieredCache<String, Post> cache =
+        build(posts().tiers(hot, warm).l0Disabled().promotion(Promotion.warmToHot()));
     api.put(cache, "p1", postAged("p1", Duration.ofHours(2))); // warm, fresh for 10 min
     long warmFreshUntil = Envelope.parse(remote("p1", "hot", "warm").copy(1)).freshUntil();
 

@@ -148,6 +148,11 @@ class TieredCacheFailureTest {
     }
 
     @Override
+    public CompletableFuture<Boolean> move(Namespace n, Write w, int from) {
+      return fail();
+    }
+
+    @Override
     public CompletableFuture<Void> put(Namespace n, Write w) {
       return fail();
     }

@@ -1,5 +1,6 @@
 package io.github.tieredcache.internal;
 
+import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.Weigher;
 import io.github.tieredcache.AsyncBulkLoader;
@@ -49,6 +50,7 @@ public record CacheConfig<K, V>(
     Ticker ticker,
     @Nullable Clock clock,
     Executor executor,
+    @Nullable Scheduler scheduler,
     Duration generationRetention,
     int maxRemoteValueBytes,
     Freshness freshness) {}

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,7 +62,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   private final @Nullable AsyncBulkLoader<? super K, V> bulkLoader;
   private final @Nullable CacheMeters meters;
   private final AutoCloseable subscription;
-  private final @Nullable ScheduledFuture<?> heartbeats;
+  private final @Nullable Periodic heartbeats;
   private final boolean coarse;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LocalTier<K> local = new Local();
@@ -148,7 +147,8 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       Coherence<K, V> messages = this.coherence;
       this.heartbeats =
           c.freshness().isByInvalidation()
-              ? SharedScheduler.INSTANCE.every(
+              ? Periodic.every(
+                  c.scheduler(),
                   c.freshness().heartbeatInterval(),
                   () -> {
                     messages.heartbeat();
@@ -351,7 +351,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       log.debug("cache '{}': closing the invalidation subscription failed", name, e);
     }
     if (heartbeats != null) {
-      SharedScheduler.INSTANCE.release(heartbeats);
+      heartbeats.stop();
     }
     if (meters != null) {
       meters.close();

@@ -394,7 +394,7 @@ final class Reads<K, V> {
       return;
     }
     remote
-        .promote(encoded, read, placed)
+        .promote(encoded, read, placed, from, promotion.moves())
         .thenAccept(
             written -> {
               if (written) {

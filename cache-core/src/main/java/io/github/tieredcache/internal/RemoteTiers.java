@@ -343,9 +343,11 @@ final class RemoteTiers {
 
   /**
    * Copies a key into a hotter tier at the generation {@code read} saw there, in the background;
-   * completes with whether it was written. Never fails.
+   * with {@code moving}, and tier {@code from} on the same store, the copy in {@code from} is
+   * removed with the write. Completes with whether it was written. Never fails.
    */
-  CompletableFuture<Boolean> promote(byte[] key, Read read, Copies.Placed placed) {
+  CompletableFuture<Boolean> promote(
+      byte[] key, Read read, Copies.Placed placed, int from, boolean moving) {
     int g = groupOfTier[placed.tier()];
     Lookup seen = read.lookups[g];
     byte[] copy = placed.copy();
@@ -356,7 +358,12 @@ final class RemoteTiers {
     Write write =
         new Write(key, indexInGroup[placed.tier()], copy, placed.ttl(), seen.generation());
     long start = System.nanoTime();
-    return guarded(() -> group.store().promote(group.namespace(), write))
+    boolean move = moving && groupOfTier[from] == g;
+    return guarded(
+            () ->
+                move
+                    ? group.store().move(group.namespace(), write, indexInGroup[from])
+                    : group.store().promote(group.namespace(), write))
         .handle(
             (written, error) -> {
               timed(start);

@@ -98,6 +98,21 @@ public final class InMemoryTierStore implements TierStore {
 
   @Override
   public CompletableFuture<Boolean> promote(Namespace namespace, Write write) {
+    return promote(namespace, write, -1);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> move(Namespace namespace, Write write, int from) {
+    checkTier(namespace, from);
+    if (from <= write.tier()) {
+      throw new IllegalArgumentException(
+          "move: tier " + from + " is not colder than tier " + write.tier());
+    }
+    return promote(namespace, write, from);
+  }
+
+  /** Promotes {@code write}, and removes tier {@code from}'s copy when written (unless -1). */
+  private CompletableFuture<Boolean> promote(Namespace namespace, Write write, int from) {
     checkTier(namespace, write.tier());
     return run(
         () -> {
@@ -112,7 +127,9 @@ public final class InMemoryTierStore implements TierStore {
                   return record;
                 }
                 written[0] = true;
-                return record.withCopy(write.tier(), write.copy(), expiry(now, write.ttl()));
+                KeyRecord promoted =
+                    record.withCopy(write.tier(), write.copy(), expiry(now, write.ttl()));
+                return from < 0 ? promoted : promoted.withoutCopy(from);
               });
           return written[0];
         });
@@ -211,6 +228,44 @@ public final class InMemoryTierStore implements TierStore {
   /** Returns how many key records the namespace holds, expired ones not yet swept included. */
   public long records(Namespace namespace) {
     return state(namespace).keys.size();
+  }
+
+  /**
+   * Returns the bytes the namespace's live data would take as keys and values in a store like
+   * Redis, without its per-key overhead: for every copy not expired, its key and its bytes; for
+   * every generation still retained, its key and 8 bytes. For reports of what a configuration costs
+   * in memory (the benchmarks' effectiveness report).
+   */
+  public long storedBytes(Namespace namespace) {
+    long sum = 0;
+    for (long bytes : storedBytesByTier(namespace)) {
+      sum += bytes;
+    }
+    return sum;
+  }
+
+  /**
+   * Returns {@link #storedBytes} split by what holds them: one element per tier of the namespace,
+   * hottest first, then one for the retained generations.
+   */
+  public long[] storedBytesByTier(Namespace namespace) {
+    long now = ticker.read();
+    int tiers = namespace.tiers().size();
+    long[] bytes = new long[tiers + 1];
+    for (Map.Entry<ByteKey, KeyRecord> entry : state(namespace).keys.entrySet()) {
+      int key = entry.getKey().bytes().length;
+      KeyRecord record = entry.getValue();
+      for (int tier = 0; tier < Math.min(tiers, record.copies.length); tier++) {
+        byte[] copy = record.copy(tier, now);
+        if (copy != null) {
+          bytes[tier] += key + copy.length;
+        }
+      }
+      if (record.generation(now) != 0) {
+        bytes[tiers] += key + Long.BYTES;
+      }
+    }
+    return bytes;
   }
 
   /**
@@ -378,6 +433,14 @@ public final class InMemoryTierStore implements TierStore {
       long[] e = expiries.clone();
       c[tier] = copy.clone();
       e[tier] = expiry;
+      return new KeyRecord(c, e, generation, generationExpiry);
+    }
+
+    KeyRecord withoutCopy(int tier) {
+      byte[][] c = copies.clone();
+      long[] e = expiries.clone();
+      c[tier] = null;
+      e[tier] = 0;
       return new KeyRecord(c, e, generation, generationExpiry);
     }
 

@@ -201,6 +201,11 @@ public final class ResilientTierStore implements TierStore {
   }
 
   @Override
+  public CompletableFuture<Boolean> move(Namespace namespace, Write write, int from) {
+    return call(() -> delegate.move(namespace, write, from));
+  }
+
+  @Override
   public CompletableFuture<Void> put(Namespace namespace, Write write) {
     return call(() -> delegate.put(namespace, write))
         .whenComplete(

@@ -64,6 +64,19 @@ public interface TierStore extends AutoCloseable {
   CompletableFuture<Boolean> promote(Namespace namespace, Write write);
 
   /**
+   * Moves a key into a hotter tier: writes as {@link #promote} does and, when it writes, removes
+   * the key's copy in tier {@code from} in the same atomic step, so a promoted key holds one copy,
+   * not two. Completes with whether the write happened (when it did not, {@code from} is left
+   * alone). The default promotes and leaves {@code from} alone (a store written before moving
+   * existed copies); both stores of this library move.
+   *
+   * @param from the tier the copy was read from, colder than {@code write.tier()}
+   */
+  default CompletableFuture<Boolean> move(Namespace namespace, Write write, int from) {
+    return promote(namespace, write);
+  }
+
+  /**
    * Writes {@code write.copy()} into its tier unconditionally, removes the key's copies in the
    * other tiers, and advances the key's generation; {@code write.expectedGeneration()} is ignored.
    */

@@ -41,4 +41,25 @@ class InMemoryTierStoreTest extends TierStoreContract {
     }
     assertThat(memory.records(ns)).isLessThan(10_000).isGreaterThanOrEqualTo(5000);
   }
+
+  @Test
+  void storedBytesCountsEveryLiveCopyAndRetainedGenerationWithItsKey() {
+    InMemoryTierStore memory = (InMemoryTierStore) store;
+    Namespace ns = new Namespace("bytes", List.of("hot", "cold"), Duration.ofMinutes(5));
+    byte[] key = "key".getBytes(StandardCharsets.UTF_8); // 3 bytes
+    memory.writeIfGeneration(ns, new Write(key, 1, new byte[100], Duration.ofHours(1), 0)).join();
+    memory.promote(ns, new Write(key, 0, new byte[40], Duration.ofSeconds(10), 0)).join();
+    assertThat(memory.storedBytes(ns)).isEqualTo(3 + 100 + 3 + 40);
+    assertThat(memory.storedBytesByTier(ns)).containsExactly(3 + 40, 3 + 100, 0);
+
+    ticker.advance(Duration.ofSeconds(11)); // the hot copy expired
+    assertThat(memory.storedBytes(ns)).isEqualTo(3 + 100);
+
+    memory.remove(ns, key).join(); // copies gone, a generation retained
+    assertThat(memory.storedBytes(ns)).isEqualTo(3 + Long.BYTES);
+    assertThat(memory.storedBytesByTier(ns)).containsExactly(0, 0, 3 + Long.BYTES);
+
+    ticker.advance(Duration.ofMinutes(6));
+    assertThat(memory.storedBytes(ns)).isZero();
+  }
 }

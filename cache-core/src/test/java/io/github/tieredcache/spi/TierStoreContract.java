@@ -200,6 +200,39 @@ public abstract class TierStoreContract {
   }
 
   @Test
+  void aMoveWritesTheHotterTierAndRemovesTheCopyItCameFrom() {
+    Namespace ns = hotWarmCold();
+    store.writeIfGeneration(ns, write("k", 1, "warm", LONG, 0)).join();
+    long seen = read(ns, "k").generation();
+
+    assertThat(store.move(ns, write("k", 0, "warm", LONG, seen), 1).join()).isTrue();
+    Lookup lookup = read(ns, "k");
+    assertThat(lookup.copy(0)).isEqualTo(bytes("warm"));
+    assertThat(lookup.copy(1)).as("one copy, not two").isNull();
+    assertThat(lookup.generation()).as("a move is no invalidation").isEqualTo(seen);
+  }
+
+  @Test
+  void aMoveThatDoesNotWriteLeavesTheColderCopyInPlace() {
+    Namespace ns = hotWarmCold();
+    store.writeIfGeneration(ns, write("k", 1, "warm", LONG, 0)).join();
+    long seen = read(ns, "k").generation();
+    store.promote(ns, write("k", 0, "hot", LONG, seen)).join();
+
+    assertThat(store.move(ns, write("k", 0, "warm", LONG, seen), 1).join())
+        .as("the hot tier holds a copy already")
+        .isFalse();
+    assertThat(read(ns, "k").copy(1)).isEqualTo(bytes("warm"));
+
+    store.remove(ns, "k".getBytes(UTF_8)).join();
+    store.writeIfGeneration(ns, write("k", 2, "cold", LONG, read(ns, "k").generation())).join();
+    assertThat(store.move(ns, write("k", 0, "cold", LONG, seen), 2).join())
+        .as("the generation moved since the read")
+        .isFalse();
+    assertThat(read(ns, "k").copy(2)).isEqualTo(bytes("cold"));
+  }
+
+  @Test
   void promotionFailsOnceTheGenerationMoved() {
     Namespace ns = hotWarmCold();
     store.writeIfGeneration(ns, write("k", 1, "warm", LONG, 0)).join();

@@ -221,6 +221,19 @@ final class KeyLayout {
   }
 
   /**
+   * Returns the keys a move touches: the target tier's key, the generation key, then the source
+   * tier's key.
+   */
+  byte[][] moveKeys(byte[] epochSegment, byte[] key, int tier, int from) {
+    byte[] escaped = escape(key);
+    return new byte[][] {
+      tierKey(epochSegment, escaped, tier),
+      generationKey(escaped),
+      tierKey(epochSegment, escaped, from)
+    };
+  }
+
+  /**
    * Returns the keys a removal in {@code epoch} touches: the generation key, then every tier's key
    * in that epoch and in the {@value #EPOCHS_AHEAD} after it (see {@link #EPOCHS_AHEAD}).
    */

@@ -263,7 +263,7 @@ public final class RedisTierStore implements TierStore {
   public CompletableFuture<Boolean> writeIfGeneration(Namespace namespace, Write write) {
     Namespaces.State ns = state(namespace);
     ns.checkTier(write);
-    return epochs.at(ns.epoch, at -> conditional(ns, at, write, Script.WRITE_IF_GENERATION));
+    return epochs.at(ns.epoch, at -> conditional(ns, at, write, Script.WRITE_IF_GENERATION, -1));
   }
 
   @Override
@@ -279,7 +279,7 @@ public final class RedisTierStore implements TierStore {
         at -> {
           List<CompletableFuture<Boolean>> outcomes = new ArrayList<>(writes.size());
           for (Write write : writes) {
-            outcomes.add(conditional(ns, at, write, Script.WRITE_IF_GENERATION));
+            outcomes.add(conditional(ns, at, write, Script.WRITE_IF_GENERATION, -1));
           }
           return CompletableFuture.allOf(outcomes.toArray(CompletableFuture<?>[]::new))
               .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
@@ -290,18 +290,31 @@ public final class RedisTierStore implements TierStore {
   public CompletableFuture<Boolean> promote(Namespace namespace, Write write) {
     Namespaces.State ns = state(namespace);
     ns.checkTier(write);
-    return epochs.at(ns.epoch, at -> conditional(ns, at, write, Script.PROMOTE));
+    return epochs.at(ns.epoch, at -> conditional(ns, at, write, Script.PROMOTE, -1));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> move(Namespace namespace, Write write, int from) {
+    Namespaces.State ns = state(namespace);
+    ns.checkTier(write);
+    if (from <= write.tier() || from >= namespace.tiers().size()) {
+      throw new IllegalArgumentException(
+          "move: tier " + from + " is not a tier colder than tier " + write.tier());
+    }
+    return epochs.at(ns.epoch, at -> conditional(ns, at, write, Script.MOVE, from));
   }
 
   private CompletableFuture<Boolean> conditional(
-      Namespaces.State ns, Epochs.At at, Write write, Script script) {
+      Namespaces.State ns, Epochs.At at, Write write, Script script, int from) {
     if (!Generations.inEpoch(write.expectedGeneration(), at.epoch())) {
       return CompletableFuture.completedFuture(false); // read before a clear
     }
     byte[][] keys =
-        script == Script.PROMOTE
-            ? ns.layout.promoteKeys(at.segment(), write.key(), write.tier())
-            : ns.layout.writeKeys(at.segment(), write.key(), write.tier());
+        switch (script) {
+          case PROMOTE -> ns.layout.promoteKeys(at.segment(), write.key(), write.tier());
+          case MOVE -> ns.layout.moveKeys(at.segment(), write.key(), write.tier(), from);
+          default -> ns.layout.writeKeys(at.segment(), write.key(), write.tier());
+        };
     byte[] counter = number(Generations.counter(write.expectedGeneration()));
     byte[] ttl = number(millis(write.ttl()));
     byte[] deadline = deadlines.next();

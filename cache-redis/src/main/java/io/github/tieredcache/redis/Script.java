@@ -67,6 +67,25 @@ enum Script {
       """),
 
   /**
+   * KEYS: target tier, generation, source tier. ARGV: expected counter, copy, ttl ms, deadline.
+   * {@link #PROMOTE}, and when it writes, removes the source tier's copy. Returns 1 if written (and
+   * moved), 0 if not, {@value #LATE} past the deadline.
+   */
+  MOVE(
+      """
+      local t = redis.call('TIME')
+      if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[4]) then
+        return -1
+      end
+      if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+      if redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then
+        redis.call('DEL', KEYS[3])
+        return 1
+      end
+      return 0
+      """),
+
+  /**
    * KEYS: target tier, generation, other tiers... ARGV: copy, ttl ms, generation retention ms,
    * deadline. Writes unconditionally, removes the other tiers, advances the generation. Returns the
    * new counter, or {@value #LATE} past the deadline (and then changes nothing). A generation key

@@ -107,6 +107,12 @@ final class OutOfDateCopies implements TierStore {
   }
 
   @Override
+  public CompletableFuture<Boolean> move(Namespace namespace, Write write, int from) {
+    returned.remove(ByteBuffer.wrap(write.key())); // served: a hit
+    return delegate.move(namespace, write, from);
+  }
+
+  @Override
   public CompletableFuture<Void> put(Namespace namespace, Write write) {
     return delegate.put(namespace, write);
   }

@@ -5,6 +5,7 @@ import io.github.tieredcache.Promotion;
 import io.github.tieredcache.TieredCache;
 import io.github.tieredcache.TieredCacheBuilder;
 import io.github.tieredcache.codec.ValueCodec;
+import io.github.tieredcache.spring.boot.autoconfigure.TieredCacheProperties.PromotionPolicy;
 import io.github.tieredcache.spring.boot.cache.CacheKeyEncoder;
 import io.github.tieredcache.spring.boot.cache.ClassTaggedJsonCodec;
 import io.github.tieredcache.spring.boot.cache.JsonMapping;
@@ -53,10 +54,13 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
         .name(name)
         .store(stores.get(spec.store()).store())
         .tiers(spec.toTiers(storeName -> stores.get(storeName).store()))
-        .promotion(promotion(spec))
         .ttlJitter(spec.ttlJitter())
         .freshness(spec.freshness())
         .valueCodec(valueCodec(spec));
+    PromotionPolicy policy = spec.promotion();
+    if (policy != null) { // else the library's default
+      builder.promotion(promotion(spec, policy));
+    }
     if (spec.defaultTier() != null) {
       builder.defaultTier(spec.defaultTier());
     }
@@ -84,15 +88,20 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
     return NullValueCodec.wrap(json.typed(type.toCanonical(), classLoader), type.getRawClass());
   }
 
-  private static Promotion<Object> promotion(ResolvedCacheSpec spec) {
-    return switch (spec.promotion()) {
-      case WARM_TO_HOT -> Promotion.warmToHot();
-      case NEVER -> Promotion.never();
-      case ON_HIT -> Promotion.onHit(source(spec), spec.promotionTarget());
-      case AFTER_HITS ->
-          Promotion.afterHits(
-              spec.promotionHits(), spec.promotionWindow(), source(spec), spec.promotionTarget());
-    };
+  private static Promotion<Object> promotion(ResolvedCacheSpec spec, PromotionPolicy policy) {
+    Promotion<Object> chosen =
+        switch (policy) {
+          case WARM_TO_HOT -> Promotion.warmToHot();
+          case NEVER -> Promotion.never();
+          case ON_HIT -> Promotion.onHit(source(spec), spec.promotionTarget());
+          case AFTER_HITS ->
+              Promotion.afterHits(
+                  spec.promotionHits(),
+                  spec.promotionWindow(),
+                  source(spec),
+                  spec.promotionTarget());
+        };
+    return spec.promotionMoving() ? chosen.moving() : chosen;
   }
 
   private static String source(ResolvedCacheSpec spec) {

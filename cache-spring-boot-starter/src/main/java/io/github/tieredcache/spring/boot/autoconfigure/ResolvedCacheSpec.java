@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param l0ExpireAfterWrite the L0's lifetime bound
  * @param tiers the remote tiers, hottest first; their stores are names ({@code null}: the cache's)
  * @param defaultTier the tier values go to without a placement; {@code null} for the first
- * @param promotion the promotion policy
+ * @param promotion the promotion policy; {@code null} for the library's default (see {@code
+ *     TieredCacheBuilder.promotion})
+ * @param promotionMoving whether a promotion removes the copy it came from
  * @param promotionHits for after-hits, the hits that promote
  * @param promotionWindow for after-hits, the window of the hits
  * @param promotionFrom the tier promoted from ({@code null}: the second)
@@ -43,7 +45,8 @@ public record ResolvedCacheSpec(
     Duration l0ExpireAfterWrite,
     List<ResolvedTier> tiers,
     @Nullable String defaultTier,
-    PromotionPolicy promotion,
+    @Nullable PromotionPolicy promotion,
+    boolean promotionMoving,
     int promotionHits,
     Duration promotionWindow,
     @Nullable String promotionFrom,
@@ -131,9 +134,8 @@ public record ResolvedCacheSpec(
             TieredCacheBuilder.DEFAULT_L0_EXPIRE_AFTER_WRITE),
         tiers,
         pick(cache.getDefaultTier(), defaults.getDefaultTier()),
-        or(
-            pick(cache.getPromotion().getPolicy(), defaults.getPromotion().getPolicy()),
-            PromotionPolicy.WARM_TO_HOT),
+        pick(cache.getPromotion().getPolicy(), defaults.getPromotion().getPolicy()),
+        or(pick(cache.getPromotion().getMoving(), defaults.getPromotion().getMoving()), false),
         or(
             pick(cache.getPromotion().getHits(), defaults.getPromotion().getHits()),
             DEFAULT_PROMOTION_HITS),

@@ -421,8 +421,18 @@ public class TieredCacheProperties implements Validator {
   /** When a hit in a colder tier is copied into a hotter one. */
   public static class Promotion {
 
-    /** The policy: warm-to-hot, never, on-hit or after-hits. Default: warm-to-hot. */
+    /**
+     * The policy: warm-to-hot, never, on-hit or after-hits. Default: the library's, chosen on the
+     * effectiveness report: warm-to-hot, moving, with freshness by invalidation; never with
+     * freshness by TTL.
+     */
     private @Nullable PromotionPolicy policy;
+
+    /**
+     * Whether a promotion moves the copy (removes the colder one) instead of copying it. Default:
+     * false when a policy is set.
+     */
+    private @Nullable Boolean moving;
 
     /** For after-hits: how many hits promote an entry. Default: 2. */
     private @Nullable Integer hits;
@@ -442,6 +452,14 @@ public class TieredCacheProperties implements Validator {
 
     public void setPolicy(@Nullable PromotionPolicy policy) {
       this.policy = policy;
+    }
+
+    public @Nullable Boolean getMoving() {
+      return moving;
+    }
+
+    public void setMoving(@Nullable Boolean moving) {
+      this.moving = moving;
     }
 
     public @Nullable Integer getHits() {

@@ -182,15 +182,15 @@ final class TieredCachePropertiesValidator {
                 || own.getPromotion().getFrom() != null
                 || own.getPromotion().getTo() != null);
     String promotionPath = where(path, own, ownPromotion) + ".promotion";
-    if (spec.promotion() == PromotionPolicy.ON_HIT
-        || spec.promotion() == PromotionPolicy.AFTER_HITS) {
+    PromotionPolicy policy = spec.promotion();
+    if (policy == PromotionPolicy.ON_HIT || policy == PromotionPolicy.AFTER_HITS) {
       String from = spec.promotionSource();
       String to = spec.promotionTarget();
       if (from == null) {
         reject(
             promotionPath + ".from",
             "must be set: "
-                + spec.promotion().name().toLowerCase().replace('_', '-')
+                + policy.name().toLowerCase().replace('_', '-')
                 + " needs two tiers or a from tier");
       } else if (!checked.names().contains(from)) {
         reject(

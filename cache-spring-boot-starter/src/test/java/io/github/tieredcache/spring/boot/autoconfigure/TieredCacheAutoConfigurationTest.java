@@ -137,6 +137,7 @@ class TieredCacheAutoConfigurationTest {
             "tiered-cache.caches.posts.promotion.policy=after-hits",
             "tiered-cache.caches.posts.promotion.hits=3",
             "tiered-cache.caches.posts.promotion.window=30s",
+            "tiered-cache.caches.posts.promotion.moving=true",
             "tiered-cache.caches.posts.absent-ttl=15s",
             "tiered-cache.caches.posts.allow-null-values=false",
             "tiered-cache.caches.posts.key-prefix=p2:",
@@ -151,13 +152,15 @@ class TieredCacheAutoConfigurationTest {
               assertThat(posts.defaultTier()).isEqualTo("old");
               assertThat(posts.promotion()).isEqualTo(PromotionPolicy.AFTER_HITS);
               assertThat(posts.promotionHits()).isEqualTo(3);
+              assertThat(posts.promotionMoving()).isTrue();
               assertThat(posts.promotionSource()).isEqualTo("old");
               assertThat(posts.promotionTarget()).isEqualTo("fresh");
               assertThat(posts.absentTtl()).isEqualTo(Duration.ofSeconds(15));
               assertThat(posts.valueType()).isEqualTo(Post.class.getName());
               ResolvedCacheSpec users = properties.resolve("users");
               assertThat(users.l0MaximumSize()).isEqualTo(500);
-              assertThat(users.promotion()).isEqualTo(PromotionPolicy.WARM_TO_HOT);
+              assertThat(users.promotion()).as("the library's default").isNull();
+              assertThat(users.promotionMoving()).isFalse();
               assertThat(users.allowNullValues()).isTrue();
 
               TieredCacheManager manager = context.getBean(TieredCacheManager.class);
