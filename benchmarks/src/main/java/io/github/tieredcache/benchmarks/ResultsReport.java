@@ -416,6 +416,7 @@ public final class ResultsReport {
     }
     peerSection();
     workloadSection();
+    EffectivenessTable.quote(this, results);
     commandsSection();
     // The budget table goes near the top, but is known only after the suites.
     String text = md.toString().replace("@@BUDGET@@", budgetTable());

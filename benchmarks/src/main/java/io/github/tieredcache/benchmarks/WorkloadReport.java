@@ -151,16 +151,8 @@ public final class WorkloadReport {
       database.put(id, Post.of(id, start, Duration.ofSeconds(ageSeconds)));
     }
     newest.set(id - 1);
-    youngRanks = Zipf.draws(options.youngPosts(), 1 << 20, 0.99, 11);
-    // Zipf by recency: undo Zipf's scrambling so rank 0 (the most read) is the newest post.
-    int[] scramble = Zipf.permutation(options.youngPosts(), 11 ^ 0x5DEECE66DL);
-    int[] inverse = new int[scramble.length];
-    for (int i = 0; i < scramble.length; i++) {
-      inverse[scramble[i]] = i;
-    }
-    for (int i = 0; i < youngRanks.length; i++) {
-      youngRanks[i] = inverse[youngRanks[i]];
-    }
+    // Zipf by recency: rank 0 (the most read) is the newest post.
+    youngRanks = Zipf.ranks(options.youngPosts(), 1 << 20, 0.99, 11);
     hoursRanks = Zipf.draws(hoursOld, 1 << 20, 0.99, 13);
     daysRanks = Zipf.draws(options.oldPosts() - hoursOld, 1 << 20, 0.99, 17);
   }

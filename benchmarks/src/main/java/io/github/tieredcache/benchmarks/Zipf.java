@@ -22,13 +22,25 @@ public final class Zipf {
    * s}, scrambled, from a fixed seed.
    */
   public static int[] draws(int items, int samples, double s, long seed) {
+    int[] out = ranks(items, samples, s, seed);
+    int[] permutation = permutation(items, seed ^ 0x5DEECE66DL);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = permutation[out[i]];
+    }
+    return out;
+  }
+
+  /**
+   * Returns {@code samples} ranks from {@code [0, items)}, Zipf-distributed with exponent {@code
+   * s}, not scrambled: rank 0 is the most drawn (for popularity by recency, rank 0 the newest).
+   */
+  public static int[] ranks(int items, int samples, double s, long seed) {
     double[] cdf = new double[items];
     double sum = 0;
     for (int r = 0; r < items; r++) {
       sum += 1.0 / Math.pow(r + 1, s);
       cdf[r] = sum;
     }
-    int[] permutation = permutation(items, seed ^ 0x5DEECE66DL);
     SplittableRandom random = new SplittableRandom(seed);
     int[] out = new int[samples];
     for (int i = 0; i < samples; i++) {
@@ -43,7 +55,7 @@ public final class Zipf {
           hi = mid;
         }
       }
-      out[i] = permutation[lo];
+      out[i] = lo;
     }
     return out;
   }
