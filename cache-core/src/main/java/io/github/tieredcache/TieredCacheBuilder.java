@@ -77,6 +77,7 @@ public final class TieredCacheBuilder<K, V> {
   private @Nullable Scheduler scheduler;
   private Duration generationRetention = Namespace.DEFAULT_GENERATION_RETENTION;
   private int maxRemoteValueBytes = DEFAULT_MAX_REMOTE_VALUE_BYTES;
+  private Duration staleOnError = Duration.ZERO;
 
   TieredCacheBuilder() {}
 
@@ -316,6 +317,25 @@ public final class TieredCacheBuilder<K, V> {
   }
 
   /**
+   * Serves stale on error: when a load of a key fails, a copy of it past its freshness by at most
+   * {@code maxStale} (and past its tier's stale window) is returned instead of the failure, and
+   * counted ({@code stats().staleOnError()}, {@code cache.stale.on.error}); the failure is logged
+   * at debug level. Nothing is cached: the next read asks the loader again. To have such copies,
+   * the store keeps every copy this much longer than its TTL and stale window, which costs Redis
+   * memory. Applies to the load of {@code get} and {@code getAsync}, not to the keys of {@code
+   * getAll}. Under freshness by invalidation such a copy was never invalidated, so it is as current
+   * as the last value written. Default: off ({@link Duration#ZERO}).
+   */
+  public TieredCacheBuilder<K, V> staleOnError(Duration maxStale) {
+    Objects.requireNonNull(maxStale, "staleOnError");
+    if (maxStale.isNegative()) {
+      throw new IllegalArgumentException("staleOnError must not be negative: " + maxStale);
+    }
+    this.staleOnError = maxStale;
+    return this;
+  }
+
+  /**
    * Sets what runs the periodic work of freshness by invalidation (the heartbeat and the judgement
    * of trust, every quarter of the bound), as Caffeine's {@link Scheduler} does for Caffeine. Give
    * it one that follows a fake {@link #ticker} to run a cache on virtual time: the trust judgement
@@ -406,6 +426,7 @@ public final class TieredCacheBuilder<K, V> {
             scheduler,
             generationRetention,
             maxRemoteValueBytes,
+            staleOnError,
             freshness));
   }
 

@@ -53,4 +53,5 @@ public record CacheConfig<K, V>(
     @Nullable Scheduler scheduler,
     Duration generationRetention,
     int maxRemoteValueBytes,
+    Duration staleOnError,
     Freshness freshness) {}

@@ -111,6 +111,12 @@ final class CacheMeters implements AutoCloseable {
         StatsRecorder::admissionsRefused,
         recorder);
     counter(
+        "cache.stale.on.error",
+        base,
+        "Reads answered with a copy past its freshness because the load failed",
+        StatsRecorder::staleOnErrors,
+        recorder);
+    counter(
         "cache.messages.gaps",
         base,
         "Message sequences that jumped: messages lost, the L0 cleared",

@@ -66,11 +66,12 @@ final class Copies<K, V> {
 
   /**
    * No copy that may be served; {@code writeBack} is false when a recent copy of another codec or
-   * schema must be left in place.
+   * schema must be left in place; {@code rescue} is a copy past its stale window that may still be
+   * served if the load fails (see {@code TieredCacheBuilder.staleOnError}), or {@code null}.
    */
-  record Miss(boolean writeBack) implements Choice {
-    static final Miss MISS = new Miss(true);
-    static final Miss KEEP_FOREIGN = new Miss(false);
+  record Miss(boolean writeBack, byte @Nullable [] rescue) implements Choice {
+    static final Miss MISS = new Miss(true, null);
+    static final Miss KEEP_FOREIGN = new Miss(false, null);
   }
 
   /**
@@ -96,6 +97,7 @@ final class Copies<K, V> {
   private final StatsRecorder stats;
   private final boolean byInvalidation;
   private final int maxCopyBytes;
+  private final long staleOnErrorMillis;
   private final AtomicBoolean oversizedWarned = new AtomicBoolean();
 
   Copies(
@@ -109,7 +111,8 @@ final class Copies<K, V> {
       RandomGenerator random,
       int maxRemoteValueBytes,
       StatsRecorder stats,
-      boolean byInvalidation) {
+      boolean byInvalidation,
+      Duration staleOnError) {
     this.cacheName = cacheName;
     this.tiers = tiers;
     this.placement = placement;
@@ -124,6 +127,7 @@ final class Copies<K, V> {
     this.maxCopyBytes = maxRemoteValueBytes + Envelope.MAX_HEADER_BYTES;
     this.stats = stats;
     this.byInvalidation = byInvalidation;
+    this.staleOnErrorMillis = staleOnError.toMillis();
   }
 
   /** Returns whether a loaded absence is cached at all (an absent-value TTL is set). */
@@ -162,7 +166,23 @@ final class Copies<K, V> {
     }
     long servableUntil = freshUntil + t.staleWindow().toMillis();
     byte[] copy = Envelope.wrap(codecId, false, now, freshUntil, servableUntil, payload);
-    return new Placed(tier, copy, Duration.ofMillis(servableUntil - now), freshUntil);
+    return new Placed(tier, copy, kept(servableUntil, freshUntil, now), freshUntil);
+  }
+
+  /**
+   * How long the store keeps a copy: until it is servable, or served on error, whichever is later.
+   */
+  private Duration kept(long servableUntil, long freshUntil, long now) {
+    return Duration.ofMillis(Math.max(servableUntil, freshUntil + staleOnErrorMillis) - now);
+  }
+
+  /**
+   * Decodes a {@link Miss#rescue} copy, or returns {@code null} when it does not decode; the caller
+   * serves it in place of a failed load.
+   */
+  @Nullable Object rescue(byte[] copy) {
+    Choice decoded = decode(-1, copy, /* stale= */ true);
+    return decoded instanceof Stale stale ? stale.value() : null;
   }
 
   /**
@@ -172,6 +192,7 @@ final class Copies<K, V> {
    */
   Choice choose(RemoteTiers.Read read, long now, long writtenSince) {
     int stale = -1;
+    int rescue = -1;
     boolean keepForeign = false;
     for (int tier = 0; tier < read.tierCount(); tier++) {
       byte[] copy = read.copy(tier);
@@ -193,11 +214,16 @@ final class Copies<K, V> {
         keepForeign |= now - Envelope.writtenAt(copy) < FOREIGN_GRACE;
         continue; // another codec or schema wrote it: a miss here, left in place
       }
-      if (now >= Envelope.servableUntil(copy)) {
-        continue; // dead: the store has not dropped it yet
-      }
       if (Envelope.writtenAt(copy) < writtenSince) {
         continue; // written before this instance last trusted the store: maybe left stale
+      }
+      if (now >= Envelope.servableUntil(copy)) {
+        if (rescue < 0
+            && !Envelope.isAbsent(copy)
+            && now < Envelope.freshUntil(copy) + staleOnErrorMillis) {
+          rescue = tier; // served only if the load fails
+        }
+        continue; // dead for reads: the store has not dropped it yet
       }
       if (now < Envelope.freshUntil(copy)) {
         return decode(tier, copy, /* stale= */ false);
@@ -209,6 +235,9 @@ final class Copies<K, V> {
     if (stale >= 0) {
       byte[] copy = Objects.requireNonNull(read.copy(stale));
       return decode(stale, copy, /* stale= */ true);
+    }
+    if (rescue >= 0) {
+      return new Miss(!keepForeign, read.copy(rescue));
     }
     return keepForeign ? Miss.KEEP_FOREIGN : Miss.MISS;
   }
@@ -271,7 +300,7 @@ final class Copies<K, V> {
             ? ownServable
             : Math.max(freshUntil, Math.min(Envelope.servableUntil(found.copy()), ownServable));
     byte[] copy = Envelope.withInstants(found.copy(), freshUntil, servableUntil);
-    return new Placed(to, copy, Duration.ofMillis(servableUntil - now), freshUntil);
+    return new Placed(to, copy, kept(servableUntil, freshUntil, now), freshUntil);
   }
 
   /** Returns {@code ttl} in milliseconds, shortened by a random share up to the jitter. */

@@ -103,7 +103,8 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               random,
               c.maxRemoteValueBytes(),
               stats,
-              c.freshness().isByInvalidation());
+              c.freshness().isByInvalidation(),
+              c.staleOnError());
       Trust trust = new Trust(name, c.freshness(), clock, stats);
       remote.onFailure(trust::onRemoteFailure);
       Admissions admissions = new Admissions(tiers);

@@ -175,12 +175,15 @@ final class Loads<K, V> {
    *
    * @param read what the remote tiers answered, or {@code null} when it must not be written back
    *     (the key's copy did not decode and its generation is unknown)
+   * @param rescue a copy past its stale window to answer with if the loader fails, or {@code null}
+   *     (see {@code TieredCacheBuilder.staleOnError})
    */
   void load(
       K key,
       byte[] encoded,
       long seen,
       RemoteTiers.@Nullable Read read,
+      byte @Nullable [] rescue,
       Flight flight,
       AsyncLoader<? super K, ?> loader,
       Executor where) {
@@ -188,7 +191,17 @@ final class Loads<K, V> {
         .whenComplete(
             (value, error) -> {
               if (error != null) {
-                fail(key, flight, error);
+                Object stale = rescue == null ? null : copies.rescue(rescue);
+                if (stale == null) {
+                  fail(key, flight, error);
+                  return;
+                }
+                stats.staleOnError();
+                log.debug(
+                    "cache '{}': a load failed; a copy within the stale-on-error bound serves",
+                    cacheName,
+                    error);
+                complete(key, flight, stale);
                 return;
               }
               // The write-back fills the L0 at once and only sends the write; then the callers go.

@@ -144,11 +144,12 @@ final class Reads<K, V> {
       remote
           .remove(encoded)
           .thenCompose(removed -> remote.read(encoded)) // the removal moved the generation
-          .thenAccept(again -> loads.load(key, encoded, seen, again, flight, loader, where));
+          .thenAccept(again -> loads.load(key, encoded, seen, again, null, flight, loader, where));
     } else {
       stats.remoteLookup(-1);
-      boolean writeBack = ((Copies.Miss) choice).writeBack();
-      loads.load(key, encoded, seen, writeBack ? read : null, flight, loader, where);
+      Copies.Miss miss = (Copies.Miss) choice;
+      loads.load(
+          key, encoded, seen, miss.writeBack() ? read : null, miss.rescue(), flight, loader, where);
     }
   }
 
@@ -343,6 +344,7 @@ final class Reads<K, V> {
             missEncoded.get(i),
             missSeen.get(i),
             missReads.get(i),
+            null, // getAll serves no stale copy on error
             missFlights.get(i),
             loader,
             where);

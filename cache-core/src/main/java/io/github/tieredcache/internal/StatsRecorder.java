@@ -36,6 +36,7 @@ final class StatsRecorder {
   private final LongAdder coalesced = new LongAdder();
   private final LongAdder writesRefused = new LongAdder();
   private final LongAdder admissionsRefused = new LongAdder();
+  private final LongAdder staleOnError = new LongAdder();
   private volatile long admissionSketchBytes;
   private final LongAdder messageGaps = new LongAdder();
   private final LongAdder distrusted = new LongAdder();
@@ -142,6 +143,14 @@ final class StatsRecorder {
   }
 
   /** Records a loaded value its tier did not admit (see {@code Admission}): the L0 only. */
+  void staleOnError() {
+    staleOnError.increment();
+  }
+
+  long staleOnErrors() {
+    return staleOnError.sum();
+  }
+
   void admissionRefused() {
     admissionsRefused.increment();
   }
@@ -293,6 +302,7 @@ final class StatsRecorder {
         distrustedEpisodes(),
         foreignCopies(),
         admissionsRefused(),
-        admissionSketchBytes());
+        admissionSketchBytes(),
+        staleOnErrors());
   }
 }

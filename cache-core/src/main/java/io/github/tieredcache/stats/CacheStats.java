@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param admissionsRefused loaded values their tier did not admit ({@code Admission}): returned and
  *     kept in the L0, not written remotely
  * @param admissionSketchBytes the memory of the cache's admission sketches, in bytes
+ * @param staleOnError reads answered with a copy past its freshness because the load failed ({@code
+ *     TieredCacheBuilder.staleOnError})
  */
 public record CacheStats(
     String cacheName,
@@ -51,7 +53,8 @@ public record CacheStats(
     long distrustedEpisodes,
     long foreignCopies,
     long admissionsRefused,
-    long admissionSketchBytes) {
+    long admissionSketchBytes,
+    long staleOnError) {
 
   public CacheStats {
     tiers = List.copyOf(tiers);

@@ -179,6 +179,7 @@ class CacheMetersTest {
             "cache.gets.coalesced",
             "cache.writes.refused",
             "cache.admissions.refused",
+            "cache.stale.on.error",
             "cache.messages.gaps",
             "cache.distrusted",
             "cache.copies.foreign",

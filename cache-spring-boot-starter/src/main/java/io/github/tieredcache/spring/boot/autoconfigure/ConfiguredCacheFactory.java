@@ -12,6 +12,7 @@ import io.github.tieredcache.spring.boot.cache.JsonMapping;
 import io.github.tieredcache.spring.boot.cache.NullValueCodec;
 import io.github.tieredcache.spring.boot.cache.TieredSpringCache;
 import io.github.tieredcache.spring.boot.store.TierStores;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -66,6 +67,10 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
     }
     if (spec.absentTtl() != null) {
       builder.absentTtl(spec.absentTtl());
+    }
+    Duration staleOnError = spec.staleOnError();
+    if (staleOnError != null) {
+      builder.staleOnError(staleOnError);
     }
     if (spec.l0Enabled()) {
       builder.l0MaximumSize(spec.l0MaximumSize()).l0ExpireAfterWrite(spec.l0ExpireAfterWrite());

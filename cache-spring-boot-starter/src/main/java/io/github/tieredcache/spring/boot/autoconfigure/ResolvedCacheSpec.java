@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param promotionFrom the tier promoted from ({@code null}: the second)
  * @param promotionTo the tier promoted into ({@code null}: the first)
  * @param absentTtl how long a loaded null is remembered as absent, or {@code null}
+ * @param staleOnError the bound of serving stale on a failed load, or {@code null} (off)
  * @param ttlJitter the TTL jitter
  * @param freshness the freshness mode, with its bound
  * @param valueType the declared value type as configured (see {@link ValueTypes}), or {@code null}
@@ -52,6 +53,7 @@ public record ResolvedCacheSpec(
     @Nullable String promotionFrom,
     @Nullable String promotionTo,
     @Nullable Duration absentTtl,
+    @Nullable Duration staleOnError,
     double ttlJitter,
     Freshness freshness,
     @Nullable String valueType,
@@ -145,6 +147,7 @@ public record ResolvedCacheSpec(
         pick(cache.getPromotion().getFrom(), defaults.getPromotion().getFrom()),
         pick(cache.getPromotion().getTo(), defaults.getPromotion().getTo()),
         pick(cache.getAbsentTtl(), defaults.getAbsentTtl()),
+        pick(cache.getStaleOnError(), defaults.getStaleOnError()),
         or(
             pick(cache.getTtlJitter(), defaults.getTtlJitter()),
             TieredCacheBuilder.DEFAULT_TTL_JITTER),

@@ -153,6 +153,12 @@ public class TieredCacheProperties implements Validator {
      */
     private @Nullable Duration absentTtl;
 
+    /**
+     * When a load fails, serve a copy past its freshness by at most this long instead of the
+     * failure; the store keeps copies that much longer. Default: off.
+     */
+    private @Nullable Duration staleOnError;
+
     /** The largest share by which each TTL is randomly shortened, 0 to 0.5. Default: 0.05. */
     private @Nullable Double ttlJitter;
 
@@ -218,6 +224,14 @@ public class TieredCacheProperties implements Validator {
 
     public void setPromotion(Promotion promotion) {
       this.promotion = promotion;
+    }
+
+    public @Nullable Duration getStaleOnError() {
+      return staleOnError;
+    }
+
+    public void setStaleOnError(@Nullable Duration staleOnError) {
+      this.staleOnError = staleOnError;
     }
 
     public @Nullable Duration getAbsentTtl() {

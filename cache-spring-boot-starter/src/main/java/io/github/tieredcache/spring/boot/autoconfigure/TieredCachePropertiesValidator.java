@@ -95,6 +95,7 @@ final class TieredCachePropertiesValidator {
     positiveCount(path + ".l0.maximum-size", spec.getL0().getMaximumSize());
     positive(path + ".l0.expire-after-write", spec.getL0().getExpireAfterWrite());
     positive(path + ".absent-ttl", spec.getAbsentTtl());
+    positive(path + ".stale-on-error", spec.getStaleOnError());
     positive(path + ".promotion.window", spec.getPromotion().getWindow());
     positiveCount(
         path + ".promotion.hits",

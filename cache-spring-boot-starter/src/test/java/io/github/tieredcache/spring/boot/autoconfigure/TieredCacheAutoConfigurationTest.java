@@ -139,6 +139,7 @@ class TieredCacheAutoConfigurationTest {
             "tiered-cache.caches.posts.promotion.window=30s",
             "tiered-cache.caches.posts.promotion.moving=true",
             "tiered-cache.caches.posts.absent-ttl=15s",
+            "tiered-cache.caches.posts.stale-on-error=10m",
             "tiered-cache.caches.posts.allow-null-values=false",
             "tiered-cache.caches.posts.key-prefix=p2:",
             "tiered-cache.caches.posts.value-type=" + Post.class.getName())
@@ -156,11 +157,13 @@ class TieredCacheAutoConfigurationTest {
               assertThat(posts.promotionSource()).isEqualTo("old");
               assertThat(posts.promotionTarget()).isEqualTo("fresh");
               assertThat(posts.absentTtl()).isEqualTo(Duration.ofSeconds(15));
+              assertThat(posts.staleOnError()).isEqualTo(Duration.ofMinutes(10));
               assertThat(posts.valueType()).isEqualTo(Post.class.getName());
               ResolvedCacheSpec users = properties.resolve("users");
               assertThat(users.l0MaximumSize()).isEqualTo(500);
               assertThat(users.promotion()).as("the library's default").isNull();
               assertThat(users.promotionMoving()).isFalse();
+              assertThat(users.staleOnError()).as("off").isNull();
               assertThat(users.allowNullValues()).isTrue();
 
               TieredCacheManager manager = context.getBean(TieredCacheManager.class);
