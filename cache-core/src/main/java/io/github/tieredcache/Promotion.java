@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Decides whether a hit in a colder tier copies the entry into a hotter one. A promoted copy takes
- * the target tier's TTL. Promotion is a separate write the reader never waits for, and it never
- * overwrites a newer copy.
+ * Decides whether a hit in a colder tier copies the entry into a hotter one (or moves it there,
+ * {@link #moving()}). A promoted copy takes the target tier's TTL (by TTL, capped by its source's
+ * freshness). Promotion is a separate write the reader never waits for, and it never overwrites a
+ * newer copy. The cache's default depends on its freshness mode; see {@code
+ * TieredCacheBuilder.promotion}.
  *
  * <p>Implementations are thread-safe.
  *
@@ -50,9 +52,11 @@ public interface Promotion<K> {
   /**
    * Returns this policy, made to move: a promoted key keeps one copy, in the hotter tier, instead
    * of two (the colder copy is removed in the same atomic step as the write, when both tiers are on
-   * one store; across stores the colder copy stays). The promoted copy lives the target tier's TTL
-   * from the promotion, so a key read again and again stays stored as long as with copying, at the
-   * cost of one copy.
+   * one store; across stores the colder copy stays). Under freshness by invalidation the promoted
+   * copy lives the target tier's TTL from the promotion, so a key read again stays stored as long
+   * as with copying, at the cost of one copy (the default there). Under freshness by TTL it keeps
+   * its source's freshness, capped by the target tier's TTL, so moving shortens a key's stay: on
+   * the effectiveness report's trace, more database reads than copying or not promoting.
    */
   default Promotion<K> moving() {
     Promotion<K> policy = this;
@@ -80,8 +84,9 @@ public interface Promotion<K> {
   }
 
   /**
-   * The default: a hit in the second tier (warm in {@link Tiers#hotWarmCold()}) is copied into the
-   * first (hot); hits elsewhere stay where they are.
+   * A hit in the second tier (warm in {@link Tiers#hotWarmCold()}) is copied into the first (hot);
+   * hits elsewhere stay where they are. Made {@link #moving()}, the default under freshness by
+   * invalidation.
    */
   static <K> Promotion<K> warmToHot() {
     return (key, from, tiers, now) -> from == 1 ? 0 : NONE;

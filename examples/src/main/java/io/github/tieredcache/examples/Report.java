@@ -230,13 +230,8 @@ public final class Report {
         "   on the simulated clock, but Redis expires them in real time after the same TTLs, so copies");
     line(
         out,
-        "   outlive their simulated lifetime there: the memory above is all the run wrote, and an");
-    line(
-        out,
-        "   out-of-date hot copy hides the key's warm copy, so more reads reach the loader than with");
-    line(
-        out,
-        "   --store memory. With one clock, as in production, Redis drops a copy when its envelope ends.)");
+        "   outlive their simulated lifetime there: the memory above is all the run wrote. With one");
+    line(out, "   clock, as in production, Redis drops a copy when its envelope ends.)");
   }
 
   /** Returns the one-line summary. */

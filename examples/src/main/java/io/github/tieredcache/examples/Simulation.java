@@ -33,9 +33,7 @@ import java.util.function.Function;
  * Redis copies outlive their simulated lifetime: the cache then reads a copy whose envelope says it
  * is no longer servable, takes it as a miss, loads the value and overwrites the copy. Reads stay
  * correct; what differs from the in-memory store is that Redis still holds everything the run wrote
- * at its end, and that an out-of-date copy in a hotter tier hides a colder copy of the same key (a
- * lookup returns the hottest copy present), so a warm copy promoted to hot is reloaded once its hot
- * copy is out of date rather than read again from warm.
+ * at its end.
  */
 public final class Simulation {
 
