@@ -149,9 +149,14 @@ final class EffectivenessTable {
       report.line("");
       return;
     }
+    int fence = text.indexOf("```\n");
+    int fenceEnd = fence < 0 ? -1 : text.indexOf("\n```", fence + 4);
+    String command = fenceEnd < 0 ? "?" : text.substring(fence + 4, fenceEnd);
     report.line(
-        "From [RESULTS-effectiveness.md](RESULTS-effectiveness.md), which says how it was made and"
-            + " what each configuration is:");
+        "From [RESULTS-effectiveness.md](RESULTS-effectiveness.md) (what each configuration is, Redis"
+            + " bytes per tier), made by `"
+            + command
+            + "`:");
     report.line("");
     report.line(text.substring(from + START.length(), to).strip());
     report.line("");
