@@ -214,23 +214,16 @@ final class KeyLayout {
     return keys;
   }
 
-  /** Returns the keys a promotion touches: the target tier's key, then the generation key. */
-  byte[][] promoteKeys(byte[] epochSegment, byte[] key, int tier) {
-    byte[] escaped = escape(key);
-    return new byte[][] {tierKey(epochSegment, escaped, tier), generationKey(escaped)};
-  }
-
   /**
-   * Returns the keys a move touches: the target tier's key, the generation key, then the source
-   * tier's key.
+   * Returns the keys a promotion touches: the target tier's key, the generation key, then for a
+   * move ({@code from >= 0}) the source tier's key.
    */
-  byte[][] moveKeys(byte[] epochSegment, byte[] key, int tier, int from) {
+  byte[][] promoteKeys(byte[] epochSegment, byte[] key, int tier, int from) {
     byte[] escaped = escape(key);
-    return new byte[][] {
-      tierKey(epochSegment, escaped, tier),
-      generationKey(escaped),
-      tierKey(epochSegment, escaped, from)
-    };
+    byte[] target = tierKey(epochSegment, escaped, tier);
+    return from < 0
+        ? new byte[][] {target, generationKey(escaped)}
+        : new byte[][] {target, generationKey(escaped), tierKey(epochSegment, escaped, from)};
   }
 
   /**

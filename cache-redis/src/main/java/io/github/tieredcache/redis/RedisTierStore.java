@@ -288,20 +288,23 @@ public final class RedisTierStore implements TierStore {
 
   @Override
   public CompletableFuture<Boolean> promote(Namespace namespace, Write write) {
-    Namespaces.State ns = state(namespace);
-    ns.checkTier(write);
-    return epochs.at(ns.epoch, at -> conditional(ns, at, write, Script.PROMOTE, -1));
+    return promote(namespace, write, -1);
   }
 
   @Override
   public CompletableFuture<Boolean> move(Namespace namespace, Write write, int from) {
-    Namespaces.State ns = state(namespace);
-    ns.checkTier(write);
     if (from <= write.tier() || from >= namespace.tiers().size()) {
       throw new IllegalArgumentException(
           "move: tier " + from + " is not a tier colder than tier " + write.tier());
     }
-    return epochs.at(ns.epoch, at -> conditional(ns, at, write, Script.MOVE, from));
+    return promote(namespace, write, from);
+  }
+
+  /** Promotes {@code write}, removing tier {@code from}'s copy with the write (unless -1). */
+  private CompletableFuture<Boolean> promote(Namespace namespace, Write write, int from) {
+    Namespaces.State ns = state(namespace);
+    ns.checkTier(write);
+    return epochs.at(ns.epoch, at -> conditional(ns, at, write, Script.PROMOTE, from));
   }
 
   private CompletableFuture<Boolean> conditional(
@@ -310,11 +313,9 @@ public final class RedisTierStore implements TierStore {
       return CompletableFuture.completedFuture(false); // read before a clear
     }
     byte[][] keys =
-        switch (script) {
-          case PROMOTE -> ns.layout.promoteKeys(at.segment(), write.key(), write.tier());
-          case MOVE -> ns.layout.moveKeys(at.segment(), write.key(), write.tier(), from);
-          default -> ns.layout.writeKeys(at.segment(), write.key(), write.tier());
-        };
+        script == Script.PROMOTE
+            ? ns.layout.promoteKeys(at.segment(), write.key(), write.tier(), from)
+            : ns.layout.writeKeys(at.segment(), write.key(), write.tier());
     byte[] counter = number(Generations.counter(write.expectedGeneration()));
     byte[] ttl = number(millis(write.ttl()));
     byte[] deadline = deadlines.next();

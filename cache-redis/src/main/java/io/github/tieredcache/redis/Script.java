@@ -51,9 +51,10 @@ enum Script {
       """),
 
   /**
-   * KEYS: target tier, generation. ARGV: expected counter, copy, ttl ms, deadline. Writes only
-   * while the generation is the expected one and the tier holds no copy. Returns 1 if written, 0 if
-   * not, {@value #LATE} past the deadline.
+   * KEYS: target tier, generation, and for a move the source tier. ARGV: expected counter, copy,
+   * ttl ms, deadline. Writes only while the generation is the expected one and the tier holds no
+   * copy; when it writes, removes the source tier's copy, if one was given. Returns 1 if written, 0
+   * if not, {@value #LATE} past the deadline.
    */
   PROMOTE(
       """
@@ -62,24 +63,8 @@ enum Script {
         return -1
       end
       if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
-      if redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then return 1 end
-      return 0
-      """),
-
-  /**
-   * KEYS: target tier, generation, source tier. ARGV: expected counter, copy, ttl ms, deadline.
-   * {@link #PROMOTE}, and when it writes, removes the source tier's copy. Returns 1 if written (and
-   * moved), 0 if not, {@value #LATE} past the deadline.
-   */
-  MOVE(
-      """
-      local t = redis.call('TIME')
-      if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[4]) then
-        return -1
-      end
-      if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
       if redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then
-        redis.call('DEL', KEYS[3])
+        if #KEYS > 2 then redis.call('DEL', KEYS[3]) end
         return 1
       end
       return 0
