@@ -49,6 +49,9 @@ public final class TieredCacheBuilder<K, V> {
   /** The largest encoded value stored remotely; larger values live only in the L0. */
   public static final int DEFAULT_MAX_REMOTE_VALUE_BYTES = 1 << 20;
 
+  /** How long a fleet-wide load lease lasts by default (see {@link #loadLease}). */
+  public static final Duration DEFAULT_LOAD_LEASE = Duration.ofSeconds(1);
+
   // Collected here, checked, and handed to the implementation as one CacheConfig by build().
   private @Nullable String name;
   private @Nullable Tiers tiers;
@@ -78,6 +81,10 @@ public final class TieredCacheBuilder<K, V> {
   private Duration generationRetention = Namespace.DEFAULT_GENERATION_RETENTION;
   private int maxRemoteValueBytes = DEFAULT_MAX_REMOTE_VALUE_BYTES;
   private Duration staleOnError = Duration.ZERO;
+  private Duration loadLease = DEFAULT_LOAD_LEASE;
+  private double earlyRefresh;
+  private Duration softLoadTimeout = Duration.ZERO;
+  private Duration hardLoadTimeout = Duration.ZERO;
 
   TieredCacheBuilder() {}
 
@@ -336,6 +343,94 @@ public final class TieredCacheBuilder<K, V> {
   }
 
   /**
+   * Bounds how long a read waits for its load. After {@code soft}, a read whose load is still
+   * running is answered with a copy within the {@link #staleOnError} bound, if its read found one
+   * (counted as {@code staleOnError}); after {@code hard}, it is answered with such a copy or fails
+   * with a {@link LoadTimeoutException}, and the next read starts a load of its own. The load is
+   * never cancelled: when it completes, its value is cached. With either set, a blocking {@code
+   * get} runs its loader on the cache's {@link #executor}, not on the calling thread, so that the
+   * caller can stop waiting. Applies to {@code get} and {@code getAsync}, not to the keys of {@code
+   * getAll}. {@link Duration#ZERO} turns either off. Default: both off.
+   *
+   * @throws IllegalArgumentException if a timeout is negative, or both are set and {@code soft} is
+   *     not shorter than {@code hard}
+   */
+  public TieredCacheBuilder<K, V> loadTimeouts(Duration soft, Duration hard) {
+    Objects.requireNonNull(soft, "soft load timeout");
+    Objects.requireNonNull(hard, "hard load timeout");
+    if (soft.isNegative() || hard.isNegative()) {
+      throw new IllegalArgumentException(
+          "loadTimeouts must not be negative: soft " + soft + ", hard " + hard);
+    }
+    if (!soft.isZero() && !hard.isZero() && soft.compareTo(hard) >= 0) {
+      throw new IllegalArgumentException(
+          "loadTimeouts: the soft timeout ("
+              + soft
+              + ") must be shorter than the hard ("
+              + hard
+              + ")");
+    }
+    this.softLoadTimeout = soft;
+    this.hardLoadTimeout = hard;
+    return this;
+  }
+
+  /**
+   * Takes a fleet-wide load lease on a miss (the memcache lease): when a key misses on several
+   * instances at once, one of them loads it and the others wait for its copy instead of asking the
+   * loader too. A read that missed asks the store of the hottest tier for the key's lease (one more
+   * round trip, on Redis one small script); granted, it loads, and its write is fenced by the
+   * lease's token; held by another instance, it waits until that instance's message says the copy
+   * is written (or until the lease ends, at most {@code leaseTime}), reads the key again and serves
+   * the copy, or loads it itself if there is none. A stale copy in its tier's stale window is
+   * refreshed by one instance of the fleet, the others serving it meanwhile. A store that fails or
+   * keeps no leases loads as without one. Applies to {@code get} and {@code getAsync}, not to the
+   * keys of {@code getAll}. Waits are counted ({@code stats().leaseWaits()}, {@code
+   * cache.lease.waits}).
+   *
+   * <p>{@code leaseTime} bounds how long a read waits for another instance's load: a read asks at
+   * most twice (a wait that ended early, as a resubscription ends every wait, may find the holder
+   * still loading), so it waits at most twice the lease time before it loads itself. It should
+   * exceed the usual load time and stay below what a caller may wait; {@link Duration#ZERO} turns
+   * leases off. Default: 1 second, chosen because a popular key expiring under 8 instances cost 1
+   * load per expiry with it and 7.2 to 8 without ({@code LoadLeaseIT}), for one small script before
+   * each load and one message after it.
+   */
+  public TieredCacheBuilder<K, V> loadLease(Duration leaseTime) {
+    Objects.requireNonNull(leaseTime, "loadLease");
+    if (leaseTime.isNegative()) {
+      throw new IllegalArgumentException("loadLease must not be negative: " + leaseTime);
+    }
+    if (!leaseTime.isZero() && leaseTime.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "loadLease must be 0 (off) or at least 1 ms: " + leaseTime);
+    }
+    this.loadLease = leaseTime;
+    return this;
+  }
+
+  /**
+   * Refreshes popular keys early, by probabilistic early expiration (XFetch, Vattani et al., VLDB
+   * 2015): a read of a fresh remote copy refreshes it in the background, while it keeps serving,
+   * when {@code now - delta * beta * ln(random) >= freshUntil}, {@code delta} being how long this
+   * cache's loads take (a moving average this instance measures). A key read often is thus reloaded
+   * shortly before it expires, by about one instance (with the load lease, exactly one), and no
+   * caller waits for its load. L0 entries end a random gap of the same law before their copy's
+   * freshness, so the instances ask the remote tier at different moments before the expiry rather
+   * than all at once after it. {@code beta} 1 is the paper's choice; larger refreshes earlier and
+   * more often. Applies to {@code get} and {@code getAsync}. See also {@link Tier#refreshAhead},
+   * the deterministic form per tier. Default: off (0).
+   */
+  public TieredCacheBuilder<K, V> earlyRefresh(double beta) {
+    if (!(beta >= 0) || Double.isInfinite(beta)) {
+      throw new IllegalArgumentException(
+          "earlyRefresh (beta) must be 0 (off) or positive: " + beta);
+    }
+    this.earlyRefresh = beta;
+    return this;
+  }
+
+  /**
    * Sets what runs the periodic work of freshness by invalidation (the heartbeat and the judgement
    * of trust, every quarter of the bound), as Caffeine's {@link Scheduler} does for Caffeine. Give
    * it one that follows a fake {@link #ticker} to run a cache on virtual time: the trust judgement
@@ -370,11 +465,17 @@ public final class TieredCacheBuilder<K, V> {
    * Builds the cache and subscribes it to its invalidation messages.
    *
    * @throws NullPointerException if name, store or valueCodec is missing (the message names it)
-   * @throws IllegalArgumentException if the default tier is not one of the tiers
+   * @throws IllegalArgumentException if the default tier is not one of the tiers, or a soft load
+   *     timeout is set without {@link #staleOnError} (it would have no copy to answer with)
    * @throws IllegalStateException if the meter registry already has a cache of this name and tags
    */
   public TieredCache<K, V> build() {
     Objects.requireNonNull(name, "name must be set");
+    if (!softLoadTimeout.isZero() && staleOnError.isZero()) {
+      throw new IllegalArgumentException(
+          "loadTimeouts: a soft timeout answers with a copy kept by staleOnError, which is off;"
+              + " set staleOnError, or only a hard timeout");
+    }
     Objects.requireNonNull(
         store, "store must be set (new InMemoryTierStore() keeps the tiers in this process)");
     Objects.requireNonNull(
@@ -427,6 +528,10 @@ public final class TieredCacheBuilder<K, V> {
             generationRetention,
             maxRemoteValueBytes,
             staleOnError,
+            softLoadTimeout,
+            hardLoadTimeout,
+            loadLease,
+            earlyRefresh,
             freshness));
   }
 

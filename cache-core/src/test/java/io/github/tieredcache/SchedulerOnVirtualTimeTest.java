@@ -2,16 +2,10 @@ package io.github.tieredcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.benmanes.caffeine.cache.Scheduler;
 import io.github.tieredcache.TieredCacheContract.Post;
 import io.github.tieredcache.codec.JacksonValueCodec;
 import io.github.tieredcache.memory.InMemoryTierStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +19,7 @@ class SchedulerOnVirtualTimeTest {
   private static final Duration BOUND = Duration.ofMillis(400);
 
   private final FakeTicker ticker = new FakeTicker();
-  private final VirtualScheduler scheduler = new VirtualScheduler();
+  private final VirtualScheduler scheduler = new VirtualScheduler(ticker);
   private final AtomicInteger loads = new AtomicInteger();
 
   private TieredCache<String, Post> cache() {
@@ -76,57 +70,4 @@ class SchedulerOnVirtualTimeTest {
   }
 
   /** A scheduler on the test's fake ticker: tasks run when {@link #advance} reaches them. */
-  private final class VirtualScheduler implements Scheduler {
-    private final List<Task> tasks = new ArrayList<>();
-
-    final class Task {
-      final long dueNanos;
-      final Runnable command;
-      final CompletableFuture<Void> future = new CompletableFuture<>();
-
-      Task(long dueNanos, Runnable command) {
-        this.dueNanos = dueNanos;
-        this.command = command;
-      }
-    }
-
-    @Override
-    public synchronized Future<?> schedule(
-        java.util.concurrent.Executor executor, Runnable command, long delay, TimeUnit unit) {
-      Task task = new Task(ticker.read() + unit.toNanos(delay), () -> executor.execute(command));
-      tasks.add(task);
-      return task.future;
-    }
-
-    synchronized List<Task> pending() {
-      tasks.removeIf(t -> t.future.isDone());
-      return List.copyOf(tasks);
-    }
-
-    /**
-     * Moves the ticker by {@code duration}, running each task when its time comes; how many ran.
-     */
-    int advance(Duration duration) {
-      long end = ticker.read() + duration.toNanos();
-      int ran = 0;
-      while (true) {
-        Task next = null;
-        for (Task t : pending()) {
-          if (t.dueNanos <= end && (next == null || t.dueNanos < next.dueNanos)) {
-            next = t;
-          }
-        }
-        if (next == null) {
-          break;
-        }
-        ticker.advance(Duration.ofNanos(next.dueNanos - ticker.read()));
-        if (next.future.complete(null)) {
-          next.command.run();
-          ran++;
-        }
-      }
-      ticker.advance(Duration.ofNanos(end - ticker.read()));
-      return ran;
-    }
-  }
 }

@@ -54,4 +54,8 @@ public record CacheConfig<K, V>(
     Duration generationRetention,
     int maxRemoteValueBytes,
     Duration staleOnError,
+    Duration softLoadTimeout,
+    Duration hardLoadTimeout,
+    Duration loadLease,
+    double earlyRefresh,
     Freshness freshness) {}

@@ -117,6 +117,12 @@ final class CacheMeters implements AutoCloseable {
         StatsRecorder::staleOnErrors,
         recorder);
     counter(
+        "cache.lease.waits",
+        base,
+        "Reads that waited for another instance's load under the key's lease instead of loading",
+        StatsRecorder::leaseWaits,
+        recorder);
+    counter(
         "cache.messages.gaps",
         base,
         "Message sequences that jumped: messages lost, the L0 cleared",

@@ -80,7 +80,7 @@ final class CallerRuns implements Executor {
     try {
       return future.join();
     } catch (CompletionException e) {
-      Throwable cause = Loads.unwrap(e);
+      Throwable cause = LoaderCalls.unwrap(e);
       if (cause instanceof RuntimeException r) {
         throw r;
       }

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * heartbeats, which prove its subscription works (see {@link Trust}). A message naming a key drops
  * that key here as an invalidation would; one naming every key clears the L0; so does every
  * (re)subscription, since messages published while the subscription was down are lost. A message
- * whose key does not decode clears the L0 too: it cannot be known what it meant.
+ * whose key does not decode clears the L0 too: it cannot be known what it meant. A {@code LOADED}
+ * message drops nothing: it ends the wait of a read here for another instance's load lease (see
+ * {@link Leases}).
  *
  * <p><b>Sequences: a lost message is noticed.</b> An instance numbers its key and all messages 1,
  * 2, 3, ..., and its heartbeats carry its latest number. A receiver remembers the latest number of
@@ -55,6 +57,7 @@ final class Coherence<K, V> implements InvalidationListener {
   private final RemoteTiers remote;
   private final L0<K> l0;
   private final Loads<K, V> loads;
+  private final Leases<K> leases;
   private final Clock clock;
   private final StatsRecorder stats;
   private final Trust trust;
@@ -72,6 +75,7 @@ final class Coherence<K, V> implements InvalidationListener {
       RemoteTiers remote,
       L0<K> l0,
       Loads<K, V> loads,
+      Leases<K> leases,
       Clock clock,
       StatsRecorder stats,
       Trust trust) {
@@ -82,6 +86,7 @@ final class Coherence<K, V> implements InvalidationListener {
     this.remote = remote;
     this.l0 = l0;
     this.loads = loads;
+    this.leases = leases;
     this.clock = clock;
     this.stats = stats;
     this.trust = trust;
@@ -128,16 +133,21 @@ final class Coherence<K, V> implements InvalidationListener {
             });
   }
 
-  /** Drops {@code key} from this instance only: the L0 entry and the flight. */
+  /**
+   * Drops {@code key} from this instance only: the L0 entry and the flight; a read waiting for
+   * another instance's lease on it reads again.
+   */
   void invalidateLocally(K key) {
     l0.invalidate(key);
     loads.detach(key);
+    leases.wake(key);
   }
 
   /** Drops everything from this instance only. */
   void clearLocally() {
     l0.invalidateAll();
     loads.detachAll();
+    leases.wakeAll();
   }
 
   private void publish(Invalidation message) {
@@ -171,6 +181,9 @@ final class Coherence<K, V> implements InvalidationListener {
     try {
       key = keyCodec.decode(Objects.requireNonNull(message.key()));
     } catch (RuntimeException e) {
+      if (message.isLoaded()) {
+        return; // it asks to drop nothing
+      }
       log.warn(
           "cache '{}': an invalidation named a key that does not decode; clearing the L0",
           cacheName,
@@ -178,7 +191,11 @@ final class Coherence<K, V> implements InvalidationListener {
       clearLocally();
       return;
     }
-    invalidateLocally(key);
+    if (message.isLoaded()) {
+      leases.wake(key); // another instance loaded it under its lease: a read waiting here goes on
+    } else {
+      invalidateLocally(key);
+    }
   }
 
   private void checkSequence(Invalidation message) {

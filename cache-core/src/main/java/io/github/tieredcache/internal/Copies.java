@@ -185,6 +185,11 @@ final class Copies<K, V> {
     return decoded instanceof Stale stale ? stale.value() : null;
   }
 
+  /** Returns when a rescue copy stops being within the stale-on-error bound (epoch ms). */
+  long rescueUntil(byte[] copy) {
+    return Envelope.freshUntil(copy) + staleOnErrorMillis;
+  }
+
   /**
    * Chooses the copy that serves among those {@code read} found, at {@code now} (see above), among
    * the copies written at or after {@code writtenSince} (epoch millis) only; older ones are misses,

@@ -1,5 +1,6 @@
 package io.github.tieredcache.internal;
 
+import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.tieredcache.AsyncBulkLoader;
 import io.github.tieredcache.AsyncLoader;
@@ -66,6 +67,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   private final boolean coarse;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LocalTier<K> local = new Local();
+  private final LoadTimeouts timeouts;
 
   DefaultTieredCache(CacheConfig<K, V> c) {
     this.name = c.name();
@@ -109,8 +111,30 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       remote.onFailure(trust::onRemoteFailure);
       Admissions admissions = new Admissions(tiers);
       stats.admissionSketchBytes(admissions.bytes());
+      String instanceId = UUID.randomUUID().toString();
+      Scheduler scheduler = c.scheduler() != null ? c.scheduler() : Scheduler.systemScheduler();
+      Leases<K> leases =
+          new Leases<>(
+              c.loadLease().isZero() ? null : c.loadLease(), remote, instanceId, scheduler, stats);
+      EarlyRefresh early = new EarlyRefresh(c.earlyRefresh(), tiers, random, ticker);
+      this.timeouts =
+          new LoadTimeouts(
+              name, c.softLoadTimeout(), c.hardLoadTimeout(), scheduler, copies, stats);
       Loads<K, V> loads =
-          new Loads<>(name, copies, remote, l0, clock, executor, stats, trust, admissions);
+          new Loads<>(
+              name,
+              copies,
+              remote,
+              l0,
+              clock,
+              executor,
+              stats,
+              trust,
+              admissions,
+              leases,
+              early,
+              new LoaderCalls<>(executor, stats, early),
+              timeouts);
       this.reads =
           new Reads<>(
               name,
@@ -121,6 +145,8 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               remote,
               copies,
               loads,
+              leases,
+              early,
               clock,
               ticker,
               stats,
@@ -129,12 +155,13 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       this.coherence =
           new Coherence<>(
               name,
-              UUID.randomUUID().toString(),
+              instanceId,
               c.keyCodec(),
               copies,
               remote,
               l0,
               loads,
+              leases,
               clock,
               stats,
               trust);
@@ -187,9 +214,14 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     return load(key, (k, e) -> CompletableFuture.completedFuture(loader.apply(k)));
   }
 
+  /**
+   * A blocking load runs the loader on the calling thread, but under load timeouts on the cache's
+   * executor, so the caller can stop waiting for it.
+   */
   private @Nullable V load(K key, AsyncLoader<? super K, ?> loader) {
     CallerRuns caller = new CallerRuns();
-    return Values.unwrap(caller.await(reads.get(key, loader, caller)));
+    Executor where = timeouts.enabled() ? executor : caller;
+    return Values.unwrap(caller.await(reads.get(key, loader, where)));
   }
 
   @Override

@@ -4,13 +4,8 @@ import io.github.tieredcache.AsyncBulkLoader;
 import io.github.tieredcache.AsyncLoader;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +74,10 @@ final class Loads<K, V> {
   private final StatsRecorder stats;
   private final Trust trust;
   private final Admissions admissions;
+  private final Leases<K> leases;
+  private final EarlyRefresh early;
+  private final LoaderCalls<K> calls;
+  private final LoadTimeouts timeouts;
   private final AtomicBoolean unplaceableWarned = new AtomicBoolean();
 
   Loads(
@@ -90,8 +89,16 @@ final class Loads<K, V> {
       Executor executor,
       StatsRecorder stats,
       Trust trust,
-      Admissions admissions) {
+      Admissions admissions,
+      Leases<K> leases,
+      EarlyRefresh early,
+      LoaderCalls<K> calls,
+      LoadTimeouts timeouts) {
+    this.early = early;
     this.cacheName = cacheName;
+    this.leases = leases;
+    this.calls = calls;
+    this.timeouts = timeouts;
     this.admissions = admissions;
     this.copies = copies;
     this.remote = remote;
@@ -151,6 +158,16 @@ final class Loads<K, V> {
     flight.promise.complete(value);
   }
 
+  /** Returns the cache's executor, for work no caller waits for. */
+  Executor executor() {
+    return executor;
+  }
+
+  /** Ends a flight whose promise is already complete (a stale copy it served). */
+  void end(K key, Flight flight) {
+    flights.remove(key, flight);
+  }
+
   /** Fails a flight and ends it, so the next caller starts afresh. */
   void fail(K key, Flight flight, Throwable error) {
     flights.remove(key, flight);
@@ -177,6 +194,7 @@ final class Loads<K, V> {
    *     (the key's copy did not decode and its generation is unknown)
    * @param rescue a copy past its stale window to answer with if the loader fails, or {@code null}
    *     (see {@code TieredCacheBuilder.staleOnError})
+   * @param leaseToken the token of the key's load lease this load holds, or {@code 0}
    */
   void load(
       K key,
@@ -184,30 +202,35 @@ final class Loads<K, V> {
       long seen,
       RemoteTiers.@Nullable Read read,
       byte @Nullable [] rescue,
+      long leaseToken,
       Flight flight,
       AsyncLoader<? super K, ?> loader,
       Executor where) {
-    call(loader, key, where)
-        .whenComplete(
-            (value, error) -> {
-              if (error != null) {
-                Object stale = rescue == null ? null : copies.rescue(rescue);
-                if (stale == null) {
-                  fail(key, flight, error);
-                  return;
-                }
-                stats.staleOnError();
-                log.debug(
-                    "cache '{}': a load failed; a copy within the stale-on-error bound serves",
-                    cacheName,
-                    error);
-                complete(key, flight, stale);
-                return;
-              }
-              // The write-back fills the L0 at once and only sends the write; then the callers go.
-              CompletableFuture<?> written = writeBack(key, encoded, seen, read, value);
-              answer(key, flight, value, written);
-            });
+    Runnable unwatch = // the timeouts run from before the loader is called
+        timeouts.enabled() ? timeouts.watch(flight, rescue, () -> end(key, flight)) : () -> {};
+    CompletableFuture<Object> loading = calls.call(loader, key, where);
+    loading.whenComplete(
+        (value, error) -> {
+          unwatch.run();
+          if (error != null) {
+            leases.finish(encoded, leaseToken, false);
+            Object stale = rescue == null ? null : copies.rescue(rescue);
+            if (stale == null) {
+              fail(key, flight, error);
+              return;
+            }
+            stats.staleOnError();
+            log.debug(
+                "cache '{}': a load failed; a copy within the stale-on-error bound serves",
+                cacheName,
+                error);
+            complete(key, flight, stale);
+            return;
+          }
+          // The write-back fills the L0 at once and only sends the write; then the callers go.
+          CompletableFuture<?> written = writeBack(key, encoded, seen, read, value, leaseToken);
+          answer(key, flight, value, written);
+        });
   }
 
   /**
@@ -233,12 +256,15 @@ final class Loads<K, V> {
       byte[] encoded,
       long seen,
       RemoteTiers.Read read,
+      long leaseToken,
       Flight flight,
       AsyncLoader<? super K, ?> loader) {
-    call(loader, key, executor)
+    calls
+        .call(loader, key, executor)
         .whenComplete(
             (value, error) -> {
               if (error != null) {
+                leases.finish(encoded, leaseToken, false);
                 log.debug(
                     "cache '{}': a background refresh failed; the stale copy serves until its"
                         + " window ends",
@@ -247,7 +273,7 @@ final class Loads<K, V> {
                 flights.remove(key, flight);
                 return;
               }
-              writeBack(key, encoded, seen, read, value)
+              writeBack(key, encoded, seen, read, value, leaseToken)
                   .whenComplete((outcome, e) -> flights.remove(key, flight));
             });
   }
@@ -265,7 +291,8 @@ final class Loads<K, V> {
       List<Flight> led,
       AsyncBulkLoader<? super K, ?> loader,
       Executor where) {
-    callBulk(loader, keys, where)
+    calls
+        .callBulk(loader, keys, where)
         .whenComplete(
             (loaded, error) -> {
               if (error != null) {
@@ -290,23 +317,36 @@ final class Loads<K, V> {
 
   /**
    * Fills the L0 with a loaded value (or absence), then writes it to its tier at the generation its
-   * read saw, and drops the L0 entry again if the store refused. Never fails.
+   * read saw, and drops the L0 entry again if the store refused; then ends the load's lease, if it
+   * holds one. Never fails.
    */
   private CompletableFuture<?> writeBack(
-      K key, byte[] encoded, long seen, RemoteTiers.@Nullable Read read, Object value) {
+      K key,
+      byte[] encoded,
+      long seen,
+      RemoteTiers.@Nullable Read read,
+      Object value,
+      long leaseToken) {
     Copies.Placed placed = placeLoaded(key, value);
     if (placed == null) {
+      leases.finish(encoded, leaseToken, false);
       return CompletableFuture.completedFuture(null);
     }
     Object filled = fill(key, value, seen, placed);
     if (read != null && !admitted(placed, encoded)) {
+      leases.finish(encoded, leaseToken, false);
       return CompletableFuture.completedFuture(null); // the L0 only
     }
     CompletableFuture<RemoteTiers.Outcome> written =
         read == null
             ? CompletableFuture.completedFuture(RemoteTiers.Outcome.FAILED)
-            : remote.writeIfGeneration(encoded, read, placed);
-    return written.thenAccept(outcome -> settled(key, filled, outcome));
+            : remote.writeIfGeneration(encoded, read, placed, leaseToken);
+    return written.thenAccept(
+        outcome -> {
+          settled(key, filled, outcome);
+          boolean fenced = outcome == RemoteTiers.Outcome.WRITTEN && remote.fences(placed.tier());
+          leases.finish(encoded, leaseToken, fenced);
+        });
   }
 
   private CompletableFuture<?> writeBackAll(
@@ -371,7 +411,7 @@ final class Loads<K, V> {
 
   private @Nullable Object fill(K key, Object value, long seen, Copies.Placed placed) {
     long untilFresh = TimeUnit.MILLISECONDS.toNanos(placed.freshUntil() - clock.millis());
-    return l0.fill(key, value, trust.clip(untilFresh), seen);
+    return l0.fill(key, value, trust.clip(early.l0Nanos(placed.tier(), untilFresh)), seen);
   }
 
   /** Places a loaded value, or returns {@code null} when it is not to be cached. */
@@ -393,97 +433,5 @@ final class Loads<K, V> {
       }
       return null;
     }
-  }
-
-  // --------------------------------------------------------------------------------- calling
-
-  /**
-   * Calls {@code loader} for {@code key} through {@code where}; completes with the value, {@link
-   * Values#ABSENT} for {@code null}, or the loader's failure (unwrapped). Counts the load.
-   */
-  private CompletableFuture<Object> call(AsyncLoader<? super K, ?> loader, K key, Executor where) {
-    CompletableFuture<Object> result = new CompletableFuture<>();
-    try {
-      where.execute(
-          () -> {
-            long start = System.nanoTime();
-            CompletableFuture<?> loading;
-            try {
-              loading =
-                  Objects.requireNonNull(
-                      loader.load(key, executor), "the loader returned no future");
-            } catch (Throwable t) {
-              stats.loadFailure(System.nanoTime() - start);
-              result.completeExceptionally(t);
-              return;
-            }
-            loading.whenComplete(
-                (value, error) -> {
-                  if (error != null) {
-                    stats.loadFailure(System.nanoTime() - start);
-                    result.completeExceptionally(unwrap(error));
-                  } else {
-                    stats.loadSuccess(System.nanoTime() - start);
-                    result.complete(value == null ? Values.ABSENT : value);
-                  }
-                });
-          });
-    } catch (RuntimeException rejected) {
-      result.completeExceptionally(rejected);
-    }
-    return result;
-  }
-
-  private CompletableFuture<Map<K, ?>> callBulk(
-      AsyncBulkLoader<? super K, ?> loader, List<K> keys, Executor where) {
-    CompletableFuture<Map<K, ?>> result = new CompletableFuture<>();
-    Set<K> wanted = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(keys));
-    try {
-      where.execute(
-          () -> {
-            long start = System.nanoTime();
-            CompletableFuture<? extends Map<?, ?>> loading;
-            try {
-              loading =
-                  Objects.requireNonNull(
-                      loader.loadAll(wanted, executor), "the bulk loader returned no future");
-            } catch (Throwable t) {
-              stats.loadFailure(System.nanoTime() - start);
-              result.completeExceptionally(t);
-              return;
-            }
-            loading.whenComplete(
-                (loaded, error) -> {
-                  if (error != null) {
-                    stats.loadFailure(System.nanoTime() - start);
-                    result.completeExceptionally(unwrap(error));
-                    return;
-                  }
-                  stats.loadSuccess(System.nanoTime() - start);
-                  Map<K, Object> values = new LinkedHashMap<>();
-                  if (loaded != null) {
-                    for (K key : wanted) {
-                      Object value = loaded.get(key);
-                      if (value != null) {
-                        values.put(key, value);
-                      }
-                    }
-                  }
-                  result.complete(values);
-                });
-          });
-    } catch (RuntimeException rejected) {
-      result.completeExceptionally(rejected);
-    }
-    return result;
-  }
-
-  /** Returns the cause a {@link CompletionException} wraps. */
-  static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

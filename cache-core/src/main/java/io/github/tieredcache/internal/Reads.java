@@ -53,6 +53,8 @@ final class Reads<K, V> {
   private final RemoteTiers remote;
   private final Copies<K, V> copies;
   private final Loads<K, V> loads;
+  private final Leases<K> leases;
+  private final EarlyRefresh early;
   private final Clock clock;
   private final Ticker ticker;
   private final StatsRecorder stats;
@@ -68,6 +70,8 @@ final class Reads<K, V> {
       RemoteTiers remote,
       Copies<K, V> copies,
       Loads<K, V> loads,
+      Leases<K> leases,
+      EarlyRefresh early,
       Clock clock,
       Ticker ticker,
       StatsRecorder stats,
@@ -81,6 +85,8 @@ final class Reads<K, V> {
     this.remote = remote;
     this.copies = copies;
     this.loads = loads;
+    this.leases = leases;
+    this.early = early;
     this.clock = clock;
     this.ticker = ticker;
     this.stats = stats;
@@ -116,10 +122,22 @@ final class Reads<K, V> {
       loads.fail(key, mine, e);
       return mine.promise;
     }
-    remote.read(encoded).thenAccept(read -> lead(key, encoded, seen, read, mine, loader, where));
+    remote
+        .read(encoded)
+        .thenAccept(read -> lead(key, encoded, seen, read, mine, loader, where, LEASE_ASKS));
     return mine.promise;
   }
 
+  /**
+   * How often one read asks for the key's lease at most: a wait that a message ended early (a
+   * resubscription wakes every waiter) may find the holder still loading, so it asks once more.
+   */
+  private static final int LEASE_ASKS = 2;
+
+  /**
+   * Serves what the read found, or loads; while {@code asks} is above 0 (and leases are on), a miss
+   * or a copy to refresh first asks for the key's load lease (see {@link Leases}).
+   */
   private void lead(
       K key,
       byte[] encoded,
@@ -127,30 +145,113 @@ final class Reads<K, V> {
       RemoteTiers.Read read,
       Loads.Flight flight,
       AsyncLoader<? super K, ?> loader,
-      Executor where) {
+      Executor where,
+      int asks) {
     long now = clock.millis();
+    boolean lease = asks > 0 && leases.enabled();
     Copies.Choice choice = choose(read, now);
     if (choice instanceof Copies.Fresh fresh) {
       stats.remoteLookup(fresh.tier());
       served(key, encoded, seen, read, fresh, now);
-      loads.complete(key, flight, fresh.value());
+      if (early.refreshNow(fresh.tier(), now, fresh.freshUntil())) {
+        loads.serveStale(flight, fresh.value(), fresh.freshUntil()); // served while it refreshes
+        refresh(key, encoded, seen, read, flight, loader, lease, asks);
+      } else {
+        loads.complete(key, flight, fresh.value());
+      }
     } else if (choice instanceof Copies.Stale stale) {
       stats.remoteLookup(stale.tier());
       loads.serveStale(flight, stale.value(), Envelope.servableUntil(stale.copy()));
-      loads.refresh(key, encoded, seen, read, flight, loader);
+      refresh(key, encoded, seen, read, flight, loader, lease, asks);
     } else if (choice instanceof Copies.Undecodable bad) {
       stats.remoteLookup(-1);
       undecodable(bad);
       remote
           .remove(encoded)
           .thenCompose(removed -> remote.read(encoded)) // the removal moved the generation
-          .thenAccept(again -> loads.load(key, encoded, seen, again, null, flight, loader, where));
+          .thenAccept(
+              again -> loads.load(key, encoded, seen, again, null, 0, flight, loader, where));
     } else {
       stats.remoteLookup(-1);
       Copies.Miss miss = (Copies.Miss) choice;
-      loads.load(
-          key, encoded, seen, miss.writeBack() ? read : null, miss.rescue(), flight, loader, where);
+      RemoteTiers.Read writable = miss.writeBack() ? read : null;
+      if (!lease || writable == null) {
+        loads.load(key, encoded, seen, writable, miss.rescue(), 0, flight, loader, where);
+        return;
+      }
+      leases
+          .take(key, encoded, read)
+          .thenAccept(
+              taken -> {
+                switch (taken.lease().state()) {
+                  case GRANTED, NONE ->
+                      loads.load(
+                          key,
+                          encoded,
+                          seen,
+                          read,
+                          miss.rescue(),
+                          taken.token(),
+                          flight,
+                          loader,
+                          where);
+                  case HELD ->
+                      taken
+                          .woken()
+                          .thenRun(
+                              () -> readAgain(key, encoded, seen, flight, loader, where, asks));
+                  case READ_AGAIN -> readAgain(key, encoded, seen, flight, loader, where, asks);
+                }
+              });
     }
+  }
+
+  /**
+   * Refreshes a key whose flight serves a copy (stale, or fresh and about to expire) in the
+   * background; with {@code lease}, only the instance of the fleet that gets the lease does, and
+   * here the copy serves until that instance is done. "Read again" (another instance may have
+   * refreshed it since this read) reads it again, and refreshes what is still to refresh.
+   */
+  private void refresh(
+      K key,
+      byte[] encoded,
+      long seen,
+      RemoteTiers.Read read,
+      Loads.Flight flight,
+      AsyncLoader<? super K, ?> loader,
+      boolean lease,
+      int asks) {
+    if (!lease) {
+      loads.refresh(key, encoded, seen, read, 0, flight, loader);
+      return;
+    }
+    leases
+        .take(key, encoded, read)
+        .thenAccept(
+            taken -> {
+              switch (taken.lease().state()) {
+                case GRANTED, NONE ->
+                    loads.refresh(key, encoded, seen, read, taken.token(), flight, loader);
+                case HELD -> taken.woken().thenRun(() -> loads.end(key, flight));
+                // Its callers have their answer: a load it may still need runs in the background.
+                case READ_AGAIN ->
+                    readAgain(key, encoded, seen, flight, loader, loads.executor(), asks);
+              }
+            });
+  }
+
+  /** After a lease wait: reads the key once more, then serves it, refreshes it or loads it. */
+  private void readAgain(
+      K key,
+      byte[] encoded,
+      long seen,
+      Loads.Flight flight,
+      AsyncLoader<? super K, ?> loader,
+      Executor where,
+      int asks) {
+    remote
+        .read(encoded)
+        .thenAccept(again -> lead(key, encoded, seen, again, flight, loader, where, asks - 1));
   }
 
   /**
@@ -305,7 +406,7 @@ final class Reads<K, V> {
         stats.remoteLookup(stale.tier());
         loads.serveStale(flight, stale.value(), Envelope.servableUntil(stale.copy()));
         if (refresher != null) {
-          loads.refresh(key, encoded.get(i), seen[i], read, flight, refresher);
+          loads.refresh(key, encoded.get(i), seen[i], read, 0, flight, refresher);
         } else {
           loads.complete(key, flight, stale.value());
         }
@@ -345,6 +446,7 @@ final class Reads<K, V> {
             missSeen.get(i),
             missReads.get(i),
             null, // getAll serves no stale copy on error
+            0, // nor takes leases
             missFlights.get(i),
             loader,
             where);
@@ -363,7 +465,7 @@ final class Reads<K, V> {
       K key, byte[] encoded, long seen, RemoteTiers.Read read, Copies.Fresh fresh, long now) {
     promote(key, encoded, read, fresh, now);
     long untilFresh = TimeUnit.MILLISECONDS.toNanos(fresh.freshUntil() - now);
-    l0.fill(key, fresh.value(), trust.clip(untilFresh), seen);
+    l0.fill(key, fresh.value(), trust.clip(early.l0Nanos(fresh.tier(), untilFresh)), seen);
   }
 
   private void refreshLater(
@@ -375,7 +477,7 @@ final class Reads<K, V> {
     Loads.Flight flight =
         loads.startRefresh(key, stale.value(), Envelope.servableUntil(stale.copy()));
     if (flight != null) {
-      loads.refresh(key, encoded, seen, read, flight, loader);
+      loads.refresh(key, encoded, seen, read, 0, flight, loader);
     }
   }
 

@@ -4,6 +4,7 @@ import io.github.tieredcache.Tier;
 import io.github.tieredcache.Tiers;
 import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.InvalidationListener;
+import io.github.tieredcache.spi.Lease;
 import io.github.tieredcache.spi.Lookup;
 import io.github.tieredcache.spi.Namespace;
 import io.github.tieredcache.spi.ShardUnavailableException;
@@ -248,10 +249,12 @@ final class RemoteTiers {
   // ----------------------------------------------------------------------------- conditional
 
   /**
-   * Writes {@code placed} to its tier's group at the generation {@code read} saw there; never
-   * fails.
+   * Writes {@code placed} to its tier's group at the generation {@code read} saw there, fenced by
+   * the key's load lease held under {@code leaseToken} (0: none) where that group keeps the lease
+   * (see {@link #fences}); never fails.
    */
-  CompletableFuture<Outcome> writeIfGeneration(byte[] key, Read read, Copies.Placed placed) {
+  CompletableFuture<Outcome> writeIfGeneration(
+      byte[] key, Read read, Copies.Placed placed, long leaseToken) {
     byte[] copy = placed.copy();
     if (copy == null) {
       return CompletableFuture.completedFuture(Outcome.SKIPPED);
@@ -263,7 +266,13 @@ final class RemoteTiers {
     }
     Group group = groups[g];
     Write write =
-        new Write(key, indexInGroup[placed.tier()], copy, placed.ttl(), seen.generation());
+        new Write(
+            key,
+            indexInGroup[placed.tier()],
+            copy,
+            placed.ttl(),
+            seen.generation(),
+            g == 0 ? leaseToken : 0);
     long start = System.nanoTime();
     return guarded(() -> group.store().writeIfGeneration(group.namespace(), write))
         .handle(
@@ -369,6 +378,40 @@ final class RemoteTiers {
               timed(start);
               return error == null ? Boolean.TRUE.equals(written) : failed(error, false);
             });
+  }
+
+  // ---------------------------------------------------------------------------------- leases
+
+  /**
+   * Asks the store of the hottest tier for the key's load lease at the generation {@code read} saw
+   * there (see {@link TierStore#lease}). Never fails: a failed call, or a read that failed there,
+   * answers {@link Lease#NONE}.
+   */
+  CompletableFuture<Lease> lease(byte[] key, Read read, long token, Duration time) {
+    Lookup seen = read.lookups[0];
+    if (seen == null) {
+      return CompletableFuture.completedFuture(Lease.NONE);
+    }
+    Group g = groups[0];
+    long start = System.nanoTime();
+    return guarded(() -> g.store().lease(g.namespace(), key, seen.generation(), token, time))
+        .handle(
+            (lease, error) -> {
+              timed(start);
+              return error == null ? lease : failed(error, Lease.NONE);
+            });
+  }
+
+  /** Whether a write to {@code tier} is fenced by the lease (its store keeps the lease). */
+  boolean fences(int tier) {
+    return groupOfTier[tier] == 0;
+  }
+
+  /** Gives up the key's lease held under {@code token}. Never fails. */
+  CompletableFuture<Void> releaseLease(byte[] key, long token) {
+    Group g = groups[0];
+    return settle(() -> g.store().releaseLease(g.namespace(), key, token), true)
+        .thenApply(ok -> null);
   }
 
   // --------------------------------------------------------------------------- invalidating

@@ -37,6 +37,7 @@ final class StatsRecorder {
   private final LongAdder writesRefused = new LongAdder();
   private final LongAdder admissionsRefused = new LongAdder();
   private final LongAdder staleOnError = new LongAdder();
+  private final LongAdder leaseWaits = new LongAdder();
   private volatile long admissionSketchBytes;
   private final LongAdder messageGaps = new LongAdder();
   private final LongAdder distrusted = new LongAdder();
@@ -142,7 +143,7 @@ final class StatsRecorder {
     return writesRefused.sum();
   }
 
-  /** Records a loaded value its tier did not admit (see {@code Admission}): the L0 only. */
+  /** Records a read answered with a stale copy because its load failed. */
   void staleOnError() {
     staleOnError.increment();
   }
@@ -151,6 +152,16 @@ final class StatsRecorder {
     return staleOnError.sum();
   }
 
+  /** Records a read that waited for another instance's load under the key's lease. */
+  void leaseWait() {
+    leaseWaits.increment();
+  }
+
+  long leaseWaits() {
+    return leaseWaits.sum();
+  }
+
+  /** Records a loaded value its tier did not admit (see {@code Admission}): the L0 only. */
   void admissionRefused() {
     admissionsRefused.increment();
   }
@@ -303,6 +314,7 @@ final class StatsRecorder {
         foreignCopies(),
         admissionsRefused(),
         admissionSketchBytes(),
-        staleOnErrors());
+        staleOnErrors(),
+        leaseWaits());
   }
 }

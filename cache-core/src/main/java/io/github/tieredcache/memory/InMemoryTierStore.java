@@ -3,6 +3,7 @@ package io.github.tieredcache.memory;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.InvalidationListener;
+import io.github.tieredcache.spi.Lease;
 import io.github.tieredcache.spi.Lookup;
 import io.github.tieredcache.spi.Namespace;
 import io.github.tieredcache.spi.TierStore;
@@ -45,6 +46,7 @@ public final class InMemoryTierStore implements TierStore {
   private final AtomicLong generations = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong updates = new AtomicLong();
+  private final LeaseTable leases = new LeaseTable(); // guarded by itself
 
   /**
    * Every this many updates, a cache's expired records are swept, so untouched keys do not pile up.
@@ -80,7 +82,58 @@ public final class InMemoryTierStore implements TierStore {
 
   @Override
   public CompletableFuture<Boolean> writeIfGeneration(Namespace namespace, Write write) {
-    return run(() -> conditionalWrite(namespace, write));
+    if (write.leaseToken() == 0) {
+      return run(() -> conditionalWrite(namespace, write));
+    }
+    return run(
+        () -> {
+          synchronized (leases) {
+            String cache = namespace.cacheName();
+            long now = ticker.read();
+            if (!leases.mayWrite(cache, write.key(), write.leaseToken(), now)) {
+              return false;
+            }
+            boolean written = conditionalWrite(namespace, write);
+            if (written) {
+              leases.filled(cache, write.key(), now, write.ttl().toNanos());
+            }
+            return written;
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Lease> lease(
+      Namespace namespace, byte[] key, long seenGeneration, long token, Duration time) {
+    if (token == 0) {
+      throw new IllegalArgumentException("a lease token is never 0");
+    }
+    return run(
+        () -> {
+          synchronized (leases) {
+            if (lookup(namespace, key).generation() != seenGeneration) {
+              return Lease.readAgain();
+            }
+            return leases.take(namespace.cacheName(), key, token, ticker.read(), time.toNanos());
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseLease(Namespace namespace, byte[] key, long token) {
+    return run(
+        () -> {
+          synchronized (leases) {
+            leases.release(namespace.cacheName(), key, token, ticker.read());
+          }
+          return null;
+        });
+  }
+
+  private void endLease(Namespace namespace, byte[] key) {
+    synchronized (leases) {
+      leases.end(namespace.cacheName(), key);
+    }
   }
 
   @Override
@@ -149,6 +202,7 @@ public final class InMemoryTierStore implements TierStore {
                     .withGeneration(nextGeneration(), expiry(now, namespace.generationRetention()))
                     .withCopy(write.tier(), write.copy(), expiry(now, write.ttl()));
               });
+          endLease(namespace, write.key());
           return null;
         });
   }
@@ -182,6 +236,9 @@ public final class InMemoryTierStore implements TierStore {
             state.keys.clear();
           } finally {
             state.lock.writeLock().unlock();
+          }
+          synchronized (leases) {
+            leases.endAll(namespace.cacheName());
           }
           return null;
         });
@@ -316,6 +373,7 @@ public final class InMemoryTierStore implements TierStore {
   }
 
   private void invalidate(Namespace namespace, byte[] key) {
+    endLease(namespace, key);
     update(
         namespace,
         key,

@@ -36,7 +36,7 @@ final class Notices {
 
   /** Keeps {@code message}, dropping the oldest kept one when full. */
   synchronized void add(Namespace namespace, Invalidation message) {
-    if (message.isHeartbeat()) {
+    if (message.isHeartbeat() || message.isLoaded()) {
       return;
     }
     if (kept.size() >= capacity) {

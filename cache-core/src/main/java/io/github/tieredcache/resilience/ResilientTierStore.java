@@ -5,10 +5,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.InvalidationListener;
+import io.github.tieredcache.spi.Lease;
 import io.github.tieredcache.spi.Lookup;
 import io.github.tieredcache.spi.Namespace;
 import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spi.Write;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,6 +198,17 @@ public final class ResilientTierStore implements TierStore {
   }
 
   @Override
+  public CompletableFuture<Lease> lease(
+      Namespace namespace, byte[] key, long seenGeneration, long token, Duration time) {
+    return call(() -> delegate.lease(namespace, key, seenGeneration, token, time));
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseLease(Namespace namespace, byte[] key, long token) {
+    return call(() -> delegate.releaseLease(namespace, key, token));
+  }
+
+  @Override
   public CompletableFuture<Boolean> promote(Namespace namespace, Write write) {
     return call(() -> delegate.promote(namespace, write));
   }
@@ -258,7 +271,7 @@ public final class ResilientTierStore implements TierStore {
     return call(() -> delegate.publish(namespace, message))
         .whenComplete(
             (ok, error) -> {
-              if (error != null && keep(error) && !message.isHeartbeat()) {
+              if (error != null && keep(error) && !message.isHeartbeat() && !message.isLoaded()) {
                 notices.add(namespace, message);
                 afterBacklogGrew();
               }

@@ -7,8 +7,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message between the instances of a cache: drop a key (or every key) from your L0, or, as a
- * heartbeat, "I am here, and this is the last sequence number I sent".
+ * A message between the instances of a cache: drop a key (or every key) from your L0; or, as a
+ * heartbeat, "I am here, and this is the last sequence number I sent"; or, after a load under the
+ * key's lease, "the key is loaded: read it again" (see {@link TierStore#lease}).
  *
  * <p><b>Sequences.</b> Each cache instance numbers the key and all messages it sends 1, 2, 3, ...
  * and puts its latest number in its heartbeats, so a receiver that sees a number jump knows it
@@ -32,7 +33,12 @@ public record Invalidation(String origin, Kind kind, long sequence, byte @Nullab
     /** Drop every key of the cache. */
     ALL,
     /** Nothing to drop: the sender is alive and its latest sequence is this message's. */
-    HEARTBEAT
+    HEARTBEAT,
+    /**
+     * Nothing to drop: the holder of the key's load lease wrote its copy or gave the lease up, so
+     * an instance waiting for it reads the key again. Never numbered, never re-sent.
+     */
+    LOADED
   }
 
   private static final byte VERSION_1 = 1;
@@ -41,8 +47,11 @@ public record Invalidation(String origin, Kind kind, long sequence, byte @Nullab
   public Invalidation {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(kind, "kind");
-    if ((kind == Kind.KEY) != (key != null)) {
-      throw new IllegalArgumentException("a key message has a key, and no other has one");
+    if ((kind == Kind.KEY || kind == Kind.LOADED) != (key != null)) {
+      throw new IllegalArgumentException("a key or loaded message has a key, and no other has one");
+    }
+    if (kind == Kind.LOADED && sequence != UNSEQUENCED) {
+      throw new IllegalArgumentException("a loaded message is never numbered");
     }
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must not be negative: " + sequence);
@@ -72,6 +81,16 @@ public record Invalidation(String origin, Kind kind, long sequence, byte @Nullab
   /** Returns a heartbeat carrying the sender's latest sequence. */
   public static Invalidation heartbeat(String origin, long latestSequence) {
     return new Invalidation(origin, Kind.HEARTBEAT, latestSequence, null);
+  }
+
+  /** Returns a message saying that the holder of the key's load lease is done with it. */
+  public static Invalidation ofLoaded(String origin, byte[] key) {
+    return new Invalidation(origin, Kind.LOADED, UNSEQUENCED, Objects.requireNonNull(key, "key"));
+  }
+
+  /** Returns whether this message only says that a lease holder is done (drops nothing). */
+  public boolean isLoaded() {
+    return kind == Kind.LOADED;
   }
 
   /** Returns whether this message drops every key. */

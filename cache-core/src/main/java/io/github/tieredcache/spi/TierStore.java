@@ -1,5 +1,6 @@
 package io.github.tieredcache.spi;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +53,35 @@ public interface TierStore extends AutoCloseable {
    * reader sees it, since a concurrent {@link #clear} by another instance may already hide it.
    */
   CompletableFuture<Boolean> writeIfGeneration(Namespace namespace, Write write);
+
+  /**
+   * Asks for the key's load lease: one loader of the fleet per key at a time. Grants it under
+   * {@code token} for {@code time} when no other loader holds it and the key's generation is still
+   * {@code seenGeneration}; answers {@link Lease.State#HELD} while another loader holds it, and
+   * {@link Lease.State#READ_AGAIN} when the key moved or a lease holder wrote it since that read.
+   *
+   * <p>A conditional write whose {@link Write#leaseToken()} is set is then fenced: the store
+   * refuses it once another loader holds the lease, or a holder wrote, under another token; when it
+   * writes, the lease ends and later requests answer {@code READ_AGAIN} for a short while (less
+   * than the copy's TTL), so an instance whose read missed just before the write does not load
+   * again. {@link #put} and {@link #remove} end the key's lease. The default keeps no leases and
+   * answers {@link Lease#NONE}.
+   *
+   * @param token the caller's token, unique across the fleet and never {@code 0}
+   * @param time how long the lease lasts unless the holder writes or gives it up first
+   */
+  default CompletableFuture<Lease> lease(
+      Namespace namespace, byte[] key, long seenGeneration, long token, Duration time) {
+    return CompletableFuture.completedFuture(Lease.NONE);
+  }
+
+  /**
+   * Gives up the key's lease if it is still held under {@code token} (the holder's load failed or
+   * wrote nothing); later requests may be granted at once. The default does nothing.
+   */
+  default CompletableFuture<Void> releaseLease(Namespace namespace, byte[] key, long token) {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /** Bulk form of {@link #writeIfGeneration}; the answer lists one outcome per write, in order. */
   CompletableFuture<List<Boolean>> writeAllIfGeneration(Namespace namespace, List<Write> writes);

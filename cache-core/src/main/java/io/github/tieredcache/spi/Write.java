@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param ttl how long the store keeps the copy; positive
  * @param expectedGeneration for a conditional write, the generation the load saw; ignored by
  *     unconditional writes
+ * @param leaseToken for a conditional write by the holder of the key's load lease (see {@link
+ *     TierStore#lease}), its token; {@code 0} for every other write
  */
-public record Write(byte[] key, int tier, byte[] copy, Duration ttl, long expectedGeneration) {
+public record Write(
+    byte[] key, int tier, byte[] copy, Duration ttl, long expectedGeneration, long leaseToken) {
+
+  /** A write that holds no lease. */
+  public Write(byte[] key, int tier, byte[] copy, Duration ttl, long expectedGeneration) {
+    this(key, tier, copy, ttl, expectedGeneration, 0);
+  }
 
   public Write {
     Objects.requireNonNull(key, "key");

@@ -34,6 +34,8 @@ import java.util.Optional;
  * @param admissionSketchBytes the memory of the cache's admission sketches, in bytes
  * @param staleOnError reads answered with a copy past its freshness because the load failed ({@code
  *     TieredCacheBuilder.staleOnError})
+ * @param leaseWaits reads that found the key's load lease held by another instance and waited for
+ *     its copy instead of loading ({@code TieredCacheBuilder.loadLease})
  */
 public record CacheStats(
     String cacheName,
@@ -54,7 +56,8 @@ public record CacheStats(
     long foreignCopies,
     long admissionsRefused,
     long admissionSketchBytes,
-    long staleOnError) {
+    long staleOnError,
+    long leaseWaits) {
 
   public CacheStats {
     tiers = List.copyOf(tiers);

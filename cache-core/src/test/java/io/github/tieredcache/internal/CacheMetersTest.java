@@ -180,6 +180,7 @@ class CacheMetersTest {
             "cache.writes.refused",
             "cache.admissions.refused",
             "cache.stale.on.error",
+            "cache.lease.waits",
             "cache.messages.gaps",
             "cache.distrusted",
             "cache.copies.foreign",

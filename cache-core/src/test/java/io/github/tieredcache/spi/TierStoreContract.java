@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * ticker advances; a real server does nothing there), and expiry is then asserted with Awaitility,
  * which holds at once for a fake clock and eventually for a real one.
  */
-public abstract class TierStoreContract {
+public abstract class TierStoreContract implements TierStoreLeaseContract {
 
   /** A TTL long enough that nothing in a test expires by accident. */
   protected static final Duration LONG = Duration.ofMinutes(5);
@@ -45,6 +45,16 @@ public abstract class TierStoreContract {
   /** Returns the longest a real store may take to drop an expired copy. */
   protected Duration expiryPatience() {
     return Duration.ofSeconds(5);
+  }
+
+  @Override
+  public final TierStore contractStore() {
+    return store;
+  }
+
+  @Override
+  public final void elapseFor(Duration duration) {
+    elapse(duration);
   }
 
   @BeforeEach

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * <pre>
  * copy of a key in a tier   P:C:E:&#123;K&#125;:T     tc:users:0:&#123;user:42&#125;:hot
  * generation of a key       P:C:&#123;K&#125;:#gen    tc:users:&#123;user:42&#125;:#gen
+ * load lease of a key       P:C:&#123;K&#125;:#lease  tc:users:&#123;user:42&#125;:#lease
  * epoch of a cache          P:C:epoch         tc:users:epoch
  * invalidation channel      P:C:inv           tc:users:inv
  * </pre>
@@ -69,6 +70,7 @@ final class KeyLayout {
   private final byte[][] tierSuffixes;
   private final byte[] generationPrefix;
   private final byte[] generationSuffix;
+  private final byte[] leaseSuffix;
   private final byte[] epochKey;
   private final String channel;
 
@@ -87,6 +89,7 @@ final class KeyLayout {
     }
     this.generationPrefix = ascii(cache + ":{");
     this.generationSuffix = ascii("}:#gen");
+    this.leaseSuffix = ascii("}:#lease");
     this.epochKey = ascii(cache + ":epoch");
     this.channel = cache + ":inv";
   }
@@ -184,6 +187,11 @@ final class KeyLayout {
     return concat(generationPrefix, escapedKey, generationSuffix, EMPTY);
   }
 
+  /** Returns the load lease key of {@code escapedKey}; like the generation, it has no epoch. */
+  byte[] leaseKey(byte[] escapedKey) {
+    return concat(generationPrefix, escapedKey, leaseSuffix, EMPTY);
+  }
+
   /**
    * Writes the keys one lookup reads into {@code into} from {@code offset}: every tier, hottest
    * first, then the generation.
@@ -215,6 +223,26 @@ final class KeyLayout {
   }
 
   /**
+   * Returns the keys a write of {@code tier} under a load lease touches: that tier's key, the
+   * generation key, the lease key, then the other tiers' keys.
+   */
+  byte[][] leasedWriteKeys(byte[] epochSegment, byte[] key, int tier) {
+    byte[][] plain = writeKeys(epochSegment, key, tier);
+    byte[][] keys = new byte[plain.length + 1][];
+    keys[0] = plain[0];
+    keys[1] = plain[1];
+    keys[2] = leaseKey(escape(key));
+    System.arraycopy(plain, 2, keys, 3, plain.length - 2);
+    return keys;
+  }
+
+  /** Returns the keys a lease request touches: the lease key, then the generation key. */
+  byte[][] leaseKeys(byte[] key) {
+    byte[] escaped = escape(key);
+    return new byte[][] {leaseKey(escaped), generationKey(escaped)};
+  }
+
+  /**
    * Returns the keys a promotion touches: the target tier's key, the generation key, then for a
    * move ({@code from >= 0}) the source tier's key.
    */
@@ -228,12 +256,13 @@ final class KeyLayout {
 
   /**
    * Returns the keys a removal in {@code epoch} touches: the generation key, then every tier's key
-   * in that epoch and in the {@value #EPOCHS_AHEAD} after it (see {@link #EPOCHS_AHEAD}).
+   * in that epoch and in the {@value #EPOCHS_AHEAD} after it (see {@link #EPOCHS_AHEAD}), then the
+   * lease key (a removal ends the key's load lease).
    */
   byte[][] removeKeys(long epoch, byte[] key) {
     byte[] escaped = escape(key);
     int tiers = tierSuffixes.length;
-    byte[][] keys = new byte[1 + tiers * (1 + EPOCHS_AHEAD)][];
+    byte[][] keys = new byte[2 + tiers * (1 + EPOCHS_AHEAD)][];
     keys[0] = generationKey(escaped);
     int i = 1;
     for (int e = 0; e <= EPOCHS_AHEAD; e++) {
@@ -242,19 +271,20 @@ final class KeyLayout {
         keys[i++] = tierKey(segment, escaped, t);
       }
     }
+    keys[i] = leaseKey(escaped);
     return keys;
   }
 
   /**
    * Returns the keys a {@code put} of {@code tier} in {@code epoch} touches: that tier's key, the
-   * generation key, the other tiers' keys in that epoch, then every tier's key in the {@value
-   * #EPOCHS_AHEAD} epochs after it.
+   * generation key, the other tiers' keys in that epoch, every tier's key in the {@value
+   * #EPOCHS_AHEAD} epochs after it, then the lease key (a put ends the key's load lease).
    */
   byte[][] putKeys(long epoch, byte[] key, int tier) {
     byte[][] own = writeKeys(epochSegment(epoch), key, tier);
     byte[] escaped = escape(key);
     int tiers = tierSuffixes.length;
-    byte[][] keys = new byte[own.length + tiers * EPOCHS_AHEAD][];
+    byte[][] keys = new byte[own.length + tiers * EPOCHS_AHEAD + 1][];
     System.arraycopy(own, 0, keys, 0, own.length);
     int i = own.length;
     for (int e = 1; e <= EPOCHS_AHEAD; e++) {
@@ -263,6 +293,7 @@ final class KeyLayout {
         keys[i++] = tierKey(segment, escaped, t);
       }
     }
+    keys[i] = leaseKey(escaped);
     return keys;
   }
 

@@ -2,6 +2,7 @@ package io.github.tieredcache.redis;
 
 import io.github.tieredcache.spi.Invalidation;
 import io.github.tieredcache.spi.InvalidationListener;
+import io.github.tieredcache.spi.Lease;
 import io.github.tieredcache.spi.Lookup;
 import io.github.tieredcache.spi.Namespace;
 import io.github.tieredcache.spi.TierStore;
@@ -93,6 +94,7 @@ public final class RedisTierStore implements TierStore {
   private final Runnable release;
   private final Deadlines deadlines;
   private final Publishing publishing;
+  private final LoadLeases leases;
   private volatile boolean closed;
 
   RedisTierStore(
@@ -116,6 +118,7 @@ public final class RedisTierStore implements TierStore {
     this.epochs = new Epochs(data, scheduler, options.epochRefreshInterval().toNanos());
     this.namespaces = new Namespaces(options.keyPrefix(), epochs);
     this.sweeper = new EpochSweeper(data, scheduler);
+    this.leases = new LoadLeases(data, epochs);
     Runnable stopWatching = watchFailovers.apply(this::failedOver);
     this.release =
         () -> {
@@ -312,19 +315,41 @@ public final class RedisTierStore implements TierStore {
     if (!Generations.inEpoch(write.expectedGeneration(), at.epoch())) {
       return CompletableFuture.completedFuture(false); // read before a clear
     }
+    boolean leased = script == Script.WRITE_IF_GENERATION && write.leaseToken() != 0;
     byte[][] keys =
         script == Script.PROMOTE
             ? ns.layout.promoteKeys(at.segment(), write.key(), write.tier(), from)
-            : ns.layout.writeKeys(at.segment(), write.key(), write.tier());
+            : leased
+                ? ns.layout.leasedWriteKeys(at.segment(), write.key(), write.tier())
+                : ns.layout.writeKeys(at.segment(), write.key(), write.tier());
     byte[] counter = number(Generations.counter(write.expectedGeneration()));
     byte[] ttl = number(millis(write.ttl()));
     byte[] deadline = deadlines.next();
-    return data.callOnSlot(keys[0], c -> script.run(c, keys, counter, write.copy(), ttl, deadline))
+    byte[] token = number(write.leaseToken());
+    return data.callOnSlot(
+            keys[0],
+            c ->
+                leased
+                    ? Script.WRITE_LEASED.run(c, keys, counter, write.copy(), ttl, deadline, token)
+                    : script.run(c, keys, counter, write.copy(), ttl, deadline))
         .thenCompose(
             r ->
                 r == Script.LATE
                     ? deadlines.<Boolean>late()
                     : CompletableFuture.completedFuture(r == 1L));
+  }
+
+  // ---------------------------------------------------------------- load leases
+
+  @Override
+  public CompletableFuture<Lease> lease(
+      Namespace namespace, byte[] key, long seenGeneration, long token, Duration time) {
+    return leases.lease(state(namespace), key, seenGeneration, token, time);
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseLease(Namespace namespace, byte[] key, long token) {
+    return leases.release(state(namespace), key, token);
   }
 
   // ---------------------------------------------------------------- invalidating writes

@@ -51,6 +51,64 @@ enum Script {
       """),
 
   /**
+   * KEYS: target tier, generation, lease, other tiers... ARGV: expected counter, copy, ttl ms,
+   * deadline, lease token. {@link #WRITE_IF_GENERATION} fenced by the key's load lease: writes only
+   * while the lease is held under the token or by no one (it ran out and no one took it since);
+   * when it writes, the lease becomes the marker {@code done} for the lease's remaining time, at
+   * most a quarter of the ttl, so a request that missed just before answers "read again". Returns 1
+   * if written, 0 if not, {@value #LATE} past the deadline.
+   */
+  WRITE_LEASED(
+      """
+      local t = redis.call('TIME')
+      if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[4]) then
+        return -1
+      end
+      if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+      local l = redis.call('GET', KEYS[3])
+      local left = 1000
+      if l then
+        if l ~= ARGV[5] then return 0 end
+        left = redis.call('PTTL', KEYS[3])
+      end
+      if #KEYS > 3 then redis.call('DEL', unpack(KEYS, 4)) end
+      redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+      local life = math.min(left, math.floor(tonumber(ARGV[3]) / 4))
+      if life < 1 then life = 1 end
+      redis.call('SET', KEYS[3], 'done', 'PX', life)
+      return 1
+      """),
+
+  /**
+   * KEYS: lease, generation. ARGV: counter the caller read, token, lease ms. Grants the key's load
+   * lease under the token while the generation is the one read and no one holds it. Returns 1 if
+   * granted (or already held under this token), 0 for "read again" (the generation moved, or a
+   * holder wrote: the {@code done} marker), else minus the milliseconds the other holder's lease
+   * has left. Takes no deadline: a grant that lands late only makes others wait for the lease.
+   */
+  LEASE(
+      """
+      if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+      local l = redis.call('GET', KEYS[1])
+      if not l then
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        return 1
+      end
+      if l == ARGV[2] then return 1 end
+      if l == 'done' then return 0 end
+      local left = redis.call('PTTL', KEYS[1])
+      if left < 1 then left = 1 end
+      return -left
+      """),
+
+  /** KEYS: lease. ARGV: token. Ends the lease if it is held under the token. Returns 0. */
+  RELEASE(
+      """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+      return 0
+      """),
+
+  /**
    * KEYS: target tier, generation, and for a move the source tier. ARGV: expected counter, copy,
    * ttl ms, deadline. Writes only while the generation is the expected one and the tier holds no
    * copy; when it writes, removes the source tier's copy, if one was given. Returns 1 if written, 0

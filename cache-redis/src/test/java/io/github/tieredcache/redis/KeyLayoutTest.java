@@ -65,7 +65,21 @@ class KeyLayoutTest {
   }
 
   @Test
-  void invalidatingWritesAlsoClearTheNextTwoEpochsOfTheKey() {
+  void leaseKeysShareTheKeysSlotAndALeasedWriteNamesTheLeaseThird() {
+    KeyLayout layout = KeyLayout.of("app:cache", USERS);
+    assertThat(strings(layout.leaseKeys("k".getBytes(UTF_8))))
+        .containsExactly("app:cache:users:{k}:#lease", "app:cache:users:{k}:#gen");
+    assertThat(strings(layout.leasedWriteKeys(KeyLayout.epochSegment(7), "k".getBytes(UTF_8), 1)))
+        .containsExactly(
+            "app:cache:users:7:{k}:warm",
+            "app:cache:users:{k}:#gen",
+            "app:cache:users:{k}:#lease",
+            "app:cache:users:7:{k}:hot",
+            "app:cache:users:7:{k}:cold");
+  }
+
+  @Test
+  void invalidatingWritesAlsoClearTheNextTwoEpochsOfTheKeyAndEndItsLease() {
     KeyLayout layout = KeyLayout.of("app:cache", USERS);
     assertThat(strings(layout.removeKeys(0, "k".getBytes(UTF_8))))
         .containsExactly(
@@ -78,7 +92,8 @@ class KeyLayoutTest {
             "app:cache:users:1:{k}:cold",
             "app:cache:users:2:{k}:hot",
             "app:cache:users:2:{k}:warm",
-            "app:cache:users:2:{k}:cold");
+            "app:cache:users:2:{k}:cold",
+            "app:cache:users:{k}:#lease");
     assertThat(strings(layout.putKeys(7, "k".getBytes(UTF_8), 1)))
         .containsExactly(
             "app:cache:users:7:{k}:warm",
@@ -90,7 +105,8 @@ class KeyLayoutTest {
             "app:cache:users:8:{k}:cold",
             "app:cache:users:9:{k}:hot",
             "app:cache:users:9:{k}:warm",
-            "app:cache:users:9:{k}:cold");
+            "app:cache:users:9:{k}:cold",
+            "app:cache:users:{k}:#lease");
     assertThat(new String(layout.cacheBase(), UTF_8)).isEqualTo("app:cache:users:");
   }
 
