@@ -72,6 +72,20 @@ final class ConfiguredCacheFactory implements Function<String, TieredSpringCache
     if (staleOnError != null) {
       builder.staleOnError(staleOnError);
     }
+    Duration soft = spec.softLoadTimeout();
+    Duration hard = spec.hardLoadTimeout();
+    if (soft != null || hard != null) {
+      builder.loadTimeouts(
+          soft == null ? Duration.ZERO : soft, hard == null ? Duration.ZERO : hard);
+    }
+    Duration lease = spec.loadLease();
+    if (lease != null) {
+      builder.loadLease(lease);
+    }
+    Double beta = spec.earlyRefresh();
+    if (beta != null) {
+      builder.earlyRefresh(beta);
+    }
     if (spec.l0Enabled()) {
       builder.l0MaximumSize(spec.l0MaximumSize()).l0ExpireAfterWrite(spec.l0ExpireAfterWrite());
     } else {

@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * @param promotionTo the tier promoted into ({@code null}: the first)
  * @param absentTtl how long a loaded null is remembered as absent, or {@code null}
  * @param staleOnError the bound of serving stale on a failed load, or {@code null} (off)
+ * @param softLoadTimeout the soft load timeout, or {@code null} (off)
+ * @param hardLoadTimeout the hard load timeout, or {@code null} (off)
+ * @param loadLease the load lease time, or {@code null} for the library's default
+ * @param earlyRefresh the XFetch beta, or {@code null} (off)
  * @param ttlJitter the TTL jitter
  * @param freshness the freshness mode, with its bound
  * @param valueType the declared value type as configured (see {@link ValueTypes}), or {@code null}
@@ -54,6 +58,10 @@ public record ResolvedCacheSpec(
     @Nullable String promotionTo,
     @Nullable Duration absentTtl,
     @Nullable Duration staleOnError,
+    @Nullable Duration softLoadTimeout,
+    @Nullable Duration hardLoadTimeout,
+    @Nullable Duration loadLease,
+    @Nullable Double earlyRefresh,
     double ttlJitter,
     Freshness freshness,
     @Nullable String valueType,
@@ -76,6 +84,7 @@ public record ResolvedCacheSpec(
    * @param staleWindow the stale window
    * @param store the name of the tier's store, or {@code null} for the cache's
    * @param admission which loaded keys the tier takes a copy of
+   * @param refreshAhead the tier's refresh-ahead time (zero: off)
    */
   public record ResolvedTier(
       String name,
@@ -83,11 +92,12 @@ public record ResolvedCacheSpec(
       @Nullable Duration maxAge,
       Duration staleWindow,
       @Nullable String store,
-      Admission admission) {
+      Admission admission,
+      Duration refreshAhead) {
 
     /** Returns the core tier, kept on {@code store} ({@code null}: the cache's store). */
     Tier toTier(io.github.tieredcache.spi.@Nullable TierStore store) {
-      Tier tier = new Tier(name, ttl, maxAge, staleWindow, null, admission);
+      Tier tier = new Tier(name, ttl, maxAge, staleWindow, null, admission, refreshAhead);
       return store == null ? tier : tier.store(store);
     }
   }
@@ -111,7 +121,13 @@ public record ResolvedCacheSpec(
                 .map(
                     t ->
                         new ResolvedTier(
-                            t.name(), t.ttl(), t.maxAge(), t.staleWindow(), null, t.admission()))
+                            t.name(),
+                            t.ttl(),
+                            t.maxAge(),
+                            t.staleWindow(),
+                            null,
+                            t.admission(),
+                            t.refreshAhead()))
                 .toList()
             : tierSpecs.stream()
                 .map(
@@ -124,7 +140,8 @@ public record ResolvedCacheSpec(
                             t.getStore(),
                             t.getAdmissionExpectedKeys() == null
                                 ? Admission.everyKey()
-                                : Admission.onSecondRequest(t.getAdmissionExpectedKeys())))
+                                : Admission.onSecondRequest(t.getAdmissionExpectedKeys()),
+                            t.getRefreshAhead()))
                 .toList();
     return new ResolvedCacheSpec(
         or(pick(cache.getL0().getEnabled(), defaults.getL0().getEnabled()), true),
@@ -148,6 +165,10 @@ public record ResolvedCacheSpec(
         pick(cache.getPromotion().getTo(), defaults.getPromotion().getTo()),
         pick(cache.getAbsentTtl(), defaults.getAbsentTtl()),
         pick(cache.getStaleOnError(), defaults.getStaleOnError()),
+        pick(cache.getSoftLoadTimeout(), defaults.getSoftLoadTimeout()),
+        pick(cache.getHardLoadTimeout(), defaults.getHardLoadTimeout()),
+        pick(cache.getLoadLease(), defaults.getLoadLease()),
+        pick(cache.getEarlyRefresh(), defaults.getEarlyRefresh()),
         or(
             pick(cache.getTtlJitter(), defaults.getTtlJitter()),
             TieredCacheBuilder.DEFAULT_TTL_JITTER),

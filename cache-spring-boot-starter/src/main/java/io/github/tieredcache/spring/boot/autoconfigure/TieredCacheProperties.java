@@ -159,6 +159,30 @@ public class TieredCacheProperties implements Validator {
      */
     private @Nullable Duration staleOnError;
 
+    /**
+     * After this long, a read whose load still runs is answered with a copy kept by stale-on-error,
+     * if there is one; needs stale-on-error. Default: off.
+     */
+    private @Nullable Duration softLoadTimeout;
+
+    /**
+     * After this long, a read whose load still runs gets such a copy or fails with a
+     * LoadTimeoutException; the load goes on and is cached when it completes. Default: off.
+     */
+    private @Nullable Duration hardLoadTimeout;
+
+    /**
+     * How long a fleet-wide load lease lasts: on a miss, one instance loads the key and the others
+     * wait for its copy, at most this long. 0 turns leases off. Default: 1s.
+     */
+    private @Nullable Duration loadLease;
+
+    /**
+     * Probabilistic early refresh (XFetch) of keys read often, shortly before they expire: its
+     * beta, 1 as in the paper; 0 turns it off. Default: 0.
+     */
+    private @Nullable Double earlyRefresh;
+
     /** The largest share by which each TTL is randomly shortened, 0 to 0.5. Default: 0.05. */
     private @Nullable Double ttlJitter;
 
@@ -232,6 +256,38 @@ public class TieredCacheProperties implements Validator {
 
     public void setStaleOnError(@Nullable Duration staleOnError) {
       this.staleOnError = staleOnError;
+    }
+
+    public @Nullable Duration getSoftLoadTimeout() {
+      return softLoadTimeout;
+    }
+
+    public void setSoftLoadTimeout(@Nullable Duration softLoadTimeout) {
+      this.softLoadTimeout = softLoadTimeout;
+    }
+
+    public @Nullable Duration getHardLoadTimeout() {
+      return hardLoadTimeout;
+    }
+
+    public void setHardLoadTimeout(@Nullable Duration hardLoadTimeout) {
+      this.hardLoadTimeout = hardLoadTimeout;
+    }
+
+    public @Nullable Duration getLoadLease() {
+      return loadLease;
+    }
+
+    public void setLoadLease(@Nullable Duration loadLease) {
+      this.loadLease = loadLease;
+    }
+
+    public @Nullable Double getEarlyRefresh() {
+      return earlyRefresh;
+    }
+
+    public void setEarlyRefresh(@Nullable Double earlyRefresh) {
+      this.earlyRefresh = earlyRefresh;
     }
 
     public @Nullable Duration getAbsentTtl() {
@@ -362,6 +418,20 @@ public class TieredCacheProperties implements Validator {
      * sized for this many distinct keys (2 bytes each). Default: every loaded key.
      */
     private @Nullable Long admissionExpectedKeys;
+
+    /**
+     * How long before a copy of this tier stops being fresh a read of it starts one background
+     * refresh (refresh-ahead); shorter than the ttl. Default: 0, off.
+     */
+    private Duration refreshAhead = Duration.ZERO;
+
+    public Duration getRefreshAhead() {
+      return refreshAhead;
+    }
+
+    public void setRefreshAhead(Duration refreshAhead) {
+      this.refreshAhead = refreshAhead;
+    }
 
     public @Nullable String getName() {
       return name;

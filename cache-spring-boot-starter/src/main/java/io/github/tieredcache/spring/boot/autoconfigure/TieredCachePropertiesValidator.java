@@ -96,6 +96,21 @@ final class TieredCachePropertiesValidator {
     positive(path + ".l0.expire-after-write", spec.getL0().getExpireAfterWrite());
     positive(path + ".absent-ttl", spec.getAbsentTtl());
     positive(path + ".stale-on-error", spec.getStaleOnError());
+    positive(path + ".soft-load-timeout", spec.getSoftLoadTimeout());
+    positive(path + ".hard-load-timeout", spec.getHardLoadTimeout());
+    Duration soft = spec.getSoftLoadTimeout();
+    Duration hard = spec.getHardLoadTimeout();
+    if (soft != null && hard != null && soft.compareTo(hard) >= 0) {
+      reject(path + ".soft-load-timeout", "must be shorter than hard-load-timeout (" + hard + ")");
+    }
+    Duration lease = spec.getLoadLease();
+    if (lease != null && (lease.isNegative() || (!lease.isZero() && lease.toMillis() < 1))) {
+      reject(path + ".load-lease", "must be 0 (off) or at least 1ms, but is " + lease);
+    }
+    Double beta = spec.getEarlyRefresh();
+    if (beta != null && !(beta >= 0 && !beta.isInfinite())) {
+      reject(path + ".early-refresh", "must be 0 (off) or positive, but is " + beta);
+    }
     positive(path + ".promotion.window", spec.getPromotion().getWindow());
     positiveCount(
         path + ".promotion.hits",
@@ -139,6 +154,16 @@ final class TieredCachePropertiesValidator {
       positive(tierPath + ".max-age", tier.getMaxAge());
       if (tier.getStaleWindow() != null && tier.getStaleWindow().isNegative()) {
         reject(tierPath + ".stale-window", "must not be negative, but is " + tier.getStaleWindow());
+      }
+      Duration ahead = tier.getRefreshAhead();
+      Duration tierTtl = tier.getTtl() == null ? Duration.ofHours(1) : tier.getTtl();
+      if (ahead != null && (ahead.isNegative() || ahead.compareTo(tierTtl) >= 0)) {
+        reject(
+            tierPath + ".refresh-ahead",
+            "must be at least 0 and shorter than the tier's ttl ("
+                + tierTtl
+                + "), but is "
+                + ahead);
       }
       Long admissionKeys = tier.getAdmissionExpectedKeys();
       if (admissionKeys != null && (admissionKeys < 1 || admissionKeys > (1L << 24))) {

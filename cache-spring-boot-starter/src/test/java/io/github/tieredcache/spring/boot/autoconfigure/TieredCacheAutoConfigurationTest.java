@@ -133,6 +133,7 @@ class TieredCacheAutoConfigurationTest {
             "tiered-cache.caches.posts.tiers[1].ttl=2h",
             "tiered-cache.caches.posts.tiers[1].stale-window=1m",
             "tiered-cache.caches.posts.tiers[1].admission-expected-keys=50000",
+            "tiered-cache.caches.posts.tiers[1].refresh-ahead=5m",
             "tiered-cache.caches.posts.default-tier=old",
             "tiered-cache.caches.posts.promotion.policy=after-hits",
             "tiered-cache.caches.posts.promotion.hits=3",
@@ -140,6 +141,10 @@ class TieredCacheAutoConfigurationTest {
             "tiered-cache.caches.posts.promotion.moving=true",
             "tiered-cache.caches.posts.absent-ttl=15s",
             "tiered-cache.caches.posts.stale-on-error=10m",
+            "tiered-cache.caches.posts.soft-load-timeout=200ms",
+            "tiered-cache.caches.posts.hard-load-timeout=2s",
+            "tiered-cache.caches.posts.load-lease=3s",
+            "tiered-cache.caches.posts.early-refresh=1.5",
             "tiered-cache.caches.posts.allow-null-values=false",
             "tiered-cache.caches.posts.key-prefix=p2:",
             "tiered-cache.caches.posts.value-type=" + Post.class.getName())
@@ -158,12 +163,18 @@ class TieredCacheAutoConfigurationTest {
               assertThat(posts.promotionTarget()).isEqualTo("fresh");
               assertThat(posts.absentTtl()).isEqualTo(Duration.ofSeconds(15));
               assertThat(posts.staleOnError()).isEqualTo(Duration.ofMinutes(10));
+              assertThat(posts.softLoadTimeout()).isEqualTo(Duration.ofMillis(200));
+              assertThat(posts.hardLoadTimeout()).isEqualTo(Duration.ofSeconds(2));
+              assertThat(posts.loadLease()).isEqualTo(Duration.ofSeconds(3));
+              assertThat(posts.earlyRefresh()).isEqualTo(1.5);
               assertThat(posts.valueType()).isEqualTo(Post.class.getName());
               ResolvedCacheSpec users = properties.resolve("users");
               assertThat(users.l0MaximumSize()).isEqualTo(500);
               assertThat(users.promotion()).as("the library's default").isNull();
               assertThat(users.promotionMoving()).isFalse();
               assertThat(users.staleOnError()).as("off").isNull();
+              assertThat(users.loadLease()).as("the library's default").isNull();
+              assertThat(users.earlyRefresh()).as("off").isNull();
               assertThat(users.allowNullValues()).isTrue();
 
               TieredCacheManager manager = context.getBean(TieredCacheManager.class);
@@ -176,7 +187,8 @@ class TieredCacheAutoConfigurationTest {
                       Tier.named("old")
                           .ttl(Duration.ofHours(2))
                           .staleWindow(Duration.ofMinutes(1))
-                          .admission(Admission.onSecondRequest(50_000)));
+                          .admission(Admission.onSecondRequest(50_000))
+                          .refreshAhead(Duration.ofMinutes(5)));
               assertThat(postsCache.isAllowNullValues()).isFalse();
               assertThat(postsCache.encodeKey(7)).isEqualTo("p2:7");
               TieredSpringCache usersCache = manager.getCache("users");

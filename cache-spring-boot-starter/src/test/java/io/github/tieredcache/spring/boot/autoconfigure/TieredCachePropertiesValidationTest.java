@@ -23,6 +23,9 @@ class TieredCachePropertiesValidationTest {
           tiered-cache.defaults.l0.maximum-size             | 0            | tiered-cache.defaults.l0.maximum-size
           tiered-cache.caches.posts.absent-ttl              | 0s           | tiered-cache.caches.posts.absent-ttl
           tiered-cache.caches.posts.ttl-jitter              | 0.9          | tiered-cache.caches.posts.ttl-jitter
+          tiered-cache.caches.posts.load-lease              | -1s          | tiered-cache.caches.posts.load-lease
+          tiered-cache.caches.posts.early-refresh           | -0.5         | tiered-cache.caches.posts.early-refresh
+          tiered-cache.caches.posts.hard-load-timeout       | 0s           | tiered-cache.caches.posts.hard-load-timeout
           tiered-cache.caches.posts.promotion.policy        | sometimes    | tiered-cache.caches.posts.promotion.policy
           tiered-cache.caches.posts.promotion.hits          | 0            | tiered-cache.caches.posts.promotion.hits
           tiered-cache.caches.posts.value-type              | com.example.NoSuchType | tiered-cache.caches.posts.value-type
@@ -64,6 +67,8 @@ class TieredCachePropertiesValidationTest {
           open age bound not last   | tiered-cache.defaults.tiers       | tiered-cache.defaults.tiers[0].name=hot,tiered-cache.defaults.tiers[1].name=cold
           duplicate tier names      | tiered-cache.caches.posts.tiers   | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].max-age=1h,tiered-cache.caches.posts.tiers[1].name=hot
           bad tier name             | tiered-cache.caches.posts.tiers[0].name | tiered-cache.caches.posts.tiers[0].name=h o t
+          soft after hard timeout   | tiered-cache.caches.posts.soft-load-timeout | tiered-cache.caches.posts.soft-load-timeout=3s,tiered-cache.caches.posts.hard-load-timeout=2s
+          refresh-ahead past ttl    | tiered-cache.caches.posts.tiers[0].refresh-ahead | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].ttl=1m,tiered-cache.caches.posts.tiers[0].refresh-ahead=1m
           negative stale window     | tiered-cache.caches.posts.tiers[0].stale-window | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].stale-window=-1s
           no admission keys         | tiered-cache.caches.posts.tiers[0].admission-expected-keys | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].admission-expected-keys=0
           negative tier ttl         | tiered-cache.caches.posts.tiers[0].ttl | tiered-cache.caches.posts.tiers[0].name=hot,tiered-cache.caches.posts.tiers[0].ttl=-1m
