@@ -58,6 +58,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   private final StatsRecorder stats;
   private final L0<K> l0;
   private final Reads<K, V> reads;
+  private final BulkReads<K, V> bulkReads;
   private final Coherence<K, V> coherence;
   private final @Nullable AsyncLoader<? super K, V> loader;
   private final @Nullable AsyncBulkLoader<? super K, V> bulkLoader;
@@ -152,6 +153,8 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
               stats,
               trust,
               loader);
+      this.bulkReads =
+          new BulkReads<>(reads, c.keyCodec(), l0, remote, loads, clock, stats, loader);
       this.coherence =
           new Coherence<>(
               name,
@@ -238,7 +241,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   public Map<K, V> getAll(Iterable<? extends K> keys) {
     Objects.requireNonNull(keys, "keys");
     CallerRuns caller = new CallerRuns();
-    return caller.await(reads.getAll(keys, bulkLoader, loader, caller));
+    return caller.await(bulkReads.getAll(keys, bulkLoader, loader, caller));
   }
 
   @Override
@@ -249,7 +252,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     Objects.requireNonNull(bulkLoader, "bulkLoader");
     CallerRuns caller = new CallerRuns();
     AsyncBulkLoader<K, V> bulk = (k, e) -> CompletableFuture.completedFuture(bulkLoader.apply(k));
-    return caller.await(reads.getAll(keys, bulk, loader, caller));
+    return caller.await(bulkReads.getAll(keys, bulk, loader, caller));
   }
 
   @Override
@@ -311,7 +314,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   @Override
   public CompletableFuture<Map<K, V>> getAllAsync(Iterable<? extends K> keys) {
     Objects.requireNonNull(keys, "keys");
-    return failing(() -> reads.getAll(keys, bulkLoader, loader, executor));
+    return failing(() -> bulkReads.getAll(keys, bulkLoader, loader, executor));
   }
 
   @Override
@@ -319,7 +322,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
       Iterable<? extends K> keys, AsyncBulkLoader<? super K, V> bulkLoader) {
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(bulkLoader, "bulkLoader");
-    return failing(() -> reads.getAll(keys, bulkLoader, loader, executor));
+    return failing(() -> bulkReads.getAll(keys, bulkLoader, loader, executor));
   }
 
   @Override

@@ -1,21 +1,12 @@
 package io.github.tieredcache.internal;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.github.tieredcache.AsyncBulkLoader;
 import io.github.tieredcache.AsyncLoader;
 import io.github.tieredcache.Promotion;
 import io.github.tieredcache.Tiers;
 import io.github.tieredcache.codec.KeyCodec;
 import io.github.tieredcache.spi.Envelope;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +15,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read path after an L0 miss, written once for every caller: {@code get} and {@code getAsync},
- * {@code getAll} and {@code getAllAsync}, {@code getIfPresent}. The blocking methods are views over
- * these futures (see {@link DefaultTieredCache}); they differ from the asynchronous ones only in
- * the executor the loader is called through.
+ * The read path of one key after an L0 miss, written once for every caller: {@code get} and {@code
+ * getAsync}, {@code getIfPresent} ({@link BulkReads} does {@code getAll}, with the helpers here).
+ * The blocking methods are views over these futures (see {@link DefaultTieredCache}); they differ
+ * from the asynchronous ones only in the executor the loader is called through.
  *
  * <p><b>Path.</b> Join the key's flight or lead one ({@link Loads}); read every tier of the key in
  * one round trip per store ({@link RemoteTiers}); let {@link Copies} choose the copy that serves. A
  * fresh copy fills the L0 and may be promoted (a separate write the caller never waits for, which
  * never overwrites a newer copy); a stale one is served at once and refreshed in the background; a
  * copy that does not decode is counted and removed, and the key is read again and loaded; a miss
- * loads. A remote failure is a miss: the cache then answers from the loader.
+ * loads. A remote failure is a miss: the cache then answers from the loader. A miss and a refresh
+ * first ask for the key's fleet-wide load lease ({@link Leases}); a fresh copy about to expire may
+ * be refreshed early ({@link EarlyRefresh}).
  *
  * <p><b>Threads.</b> Continuations run where the remote read completes, a store's I/O thread; they
  * never block and never call a loader there (loaders run through {@link Loads}).
@@ -95,7 +88,7 @@ final class Reads<K, V> {
   }
 
   /** Chooses the copy that serves, or none while this instance does not trust remote copies. */
-  private Copies.Choice choose(RemoteTiers.Read read, long now) {
+  Copies.Choice choose(RemoteTiers.Read read, long now) {
     return trust.trustsRemote()
         ? copies.choose(read, now, trust.copiesWrittenSince())
         : Copies.Miss.MISS;
@@ -287,181 +280,10 @@ final class Reads<K, V> {
             });
   }
 
-  // ---------------------------------------------------------------------------------- bulk
-
-  /**
-   * Reads {@code keys}: from the L0, from flights in progress, and the rest in one bulk read per
-   * store; the misses are loaded with {@code bulkLoader} in one call, or else one by one with
-   * {@code loader}, called through {@code where}, or else left out. Completes with the keys whose
-   * value is present, in the order asked, once every key's read is done.
-   */
-  CompletableFuture<Map<K, V>> getAll(
-      Iterable<? extends K> keys,
-      @Nullable AsyncBulkLoader<? super K, ?> bulkLoader,
-      @Nullable AsyncLoader<? super K, ?> loader,
-      Executor where) {
-    Set<K> wanted = new LinkedHashSet<>();
-    for (K key : keys) {
-      wanted.add(Objects.requireNonNull(key, "keys contains null"));
-    }
-    Map<K, Object> found = new LinkedHashMap<>();
-    Map<K, CompletableFuture<Object>> pending = new LinkedHashMap<>();
-    List<K> ledKeys = new ArrayList<>();
-    List<Loads.Flight> led = new ArrayList<>();
-    for (K key : wanted) {
-      Object hit = l0.get(key);
-      if (hit != null) {
-        found.put(key, hit);
-        continue;
-      }
-      Loads.Flight mine = new Loads.Flight();
-      Loads.Flight flight = loads.joinOrLead(key, mine);
-      pending.put(key, flight.promise);
-      if (flight == mine) {
-        ledKeys.add(key);
-        led.add(mine);
-      }
-    }
-    if (!ledKeys.isEmpty()) {
-      leadAll(ledKeys, led, bulkLoader, loader, where);
-    }
-    CompletableFuture<?>[] waits = pending.values().toArray(CompletableFuture<?>[]::new);
-    return CompletableFuture.allOf(waits)
-        .thenApply(
-            done -> {
-              Map<K, V> result = new LinkedHashMap<>();
-              for (K key : wanted) {
-                CompletableFuture<Object> wait = pending.get(key);
-                Object value = wait == null ? found.get(key) : wait.join();
-                if (Values.isValue(value)) {
-                  @SuppressWarnings("unchecked")
-                  V v = (V) value;
-                  result.put(key, v);
-                }
-              }
-              return Collections.unmodifiableMap(result);
-            });
-  }
-
-  private void leadAll(
-      List<K> keys,
-      List<Loads.Flight> led,
-      @Nullable AsyncBulkLoader<? super K, ?> bulkLoader,
-      @Nullable AsyncLoader<? super K, ?> loader,
-      Executor where) {
-    long[] seen = new long[keys.size()];
-    List<byte[]> encoded = new ArrayList<>(keys.size());
-    List<K> readable = new ArrayList<>(keys.size());
-    List<Loads.Flight> flights = new ArrayList<>(keys.size());
-    for (int i = 0; i < keys.size(); i++) {
-      K key = keys.get(i);
-      try {
-        byte[] bytes = keyCodec.encode(key);
-        seen[readable.size()] = l0.stripe(key);
-        encoded.add(bytes);
-        readable.add(key);
-        flights.add(led.get(i));
-      } catch (RuntimeException e) {
-        loads.fail(key, led.get(i), e);
-      }
-    }
-    if (readable.isEmpty()) {
-      return;
-    }
-    remote
-        .readAll(encoded)
-        .thenAccept(
-            reads -> served(readable, encoded, seen, reads, flights, bulkLoader, loader, where));
-  }
-
-  private void served(
-      List<K> keys,
-      List<byte[]> encoded,
-      long[] seen,
-      List<RemoteTiers.Read> reads,
-      List<Loads.Flight> flights,
-      @Nullable AsyncBulkLoader<? super K, ?> bulkLoader,
-      @Nullable AsyncLoader<? super K, ?> loader,
-      Executor where) {
-    long now = clock.millis();
-    List<K> missKeys = new ArrayList<>();
-    List<byte[]> missEncoded = new ArrayList<>();
-    List<RemoteTiers.@Nullable Read> missReads = new ArrayList<>();
-    List<Loads.Flight> missFlights = new ArrayList<>();
-    List<Long> missSeen = new ArrayList<>();
-    List<byte[]> undecodable = new ArrayList<>();
-    AsyncLoader<? super K, ?> refresher = loader != null ? loader : defaultLoader;
-    for (int i = 0; i < keys.size(); i++) {
-      K key = keys.get(i);
-      RemoteTiers.Read read = reads.get(i);
-      Loads.Flight flight = flights.get(i);
-      Copies.Choice choice = choose(read, now);
-      if (choice instanceof Copies.Fresh fresh) {
-        stats.remoteLookup(fresh.tier());
-        served(key, encoded.get(i), seen[i], read, fresh, now);
-        loads.complete(key, flight, fresh.value());
-        continue;
-      }
-      if (choice instanceof Copies.Stale stale) {
-        stats.remoteLookup(stale.tier());
-        loads.serveStale(flight, stale.value(), Envelope.servableUntil(stale.copy()));
-        if (refresher != null) {
-          loads.refresh(key, encoded.get(i), seen[i], read, 0, flight, refresher);
-        } else {
-          loads.complete(key, flight, stale.value());
-        }
-        continue;
-      }
-      stats.remoteLookup(-1);
-      boolean bad = choice instanceof Copies.Undecodable;
-      if (bad) {
-        undecodable((Copies.Undecodable) choice);
-        undecodable.add(encoded.get(i));
-      }
-      missKeys.add(key);
-      missEncoded.add(encoded.get(i));
-      // A removal moves the generation, and a recent foreign copy stays: write nothing remotely.
-      boolean writeBack = !bad && ((Copies.Miss) choice).writeBack();
-      missReads.add(writeBack ? read : null);
-      missFlights.add(flight);
-      missSeen.add(seen[i]);
-    }
-    if (!undecodable.isEmpty()) {
-      remote.removeAll(undecodable);
-    }
-    if (missKeys.isEmpty()) {
-      return;
-    }
-    if (bulkLoader != null) {
-      long[] s = new long[missSeen.size()];
-      for (int i = 0; i < s.length; i++) {
-        s[i] = missSeen.get(i);
-      }
-      loads.loadAll(missKeys, missEncoded, s, missReads, missFlights, bulkLoader, where);
-    } else if (loader != null) {
-      for (int i = 0; i < missKeys.size(); i++) {
-        loads.load(
-            missKeys.get(i),
-            missEncoded.get(i),
-            missSeen.get(i),
-            missReads.get(i),
-            null, // getAll serves no stale copy on error
-            0, // nor takes leases
-            missFlights.get(i),
-            loader,
-            where);
-      }
-    } else {
-      for (int i = 0; i < missKeys.size(); i++) {
-        loads.complete(missKeys.get(i), missFlights.get(i), Values.NOT_FOUND);
-      }
-    }
-  }
-
   // ------------------------------------------------------------------------------- serving
 
   /** A fresh copy served: promoted if the policy says so, and put in the L0. */
-  private void served(
+  void served(
       K key, byte[] encoded, long seen, RemoteTiers.Read read, Copies.Fresh fresh, long now) {
     promote(key, encoded, read, fresh, now);
     long untilFresh = TimeUnit.MILLISECONDS.toNanos(fresh.freshUntil() - now);
@@ -507,7 +329,7 @@ final class Reads<K, V> {
             });
   }
 
-  private void undecodable(Copies.Undecodable bad) {
+  void undecodable(Copies.Undecodable bad) {
     if (bad.oversized()) {
       return; // counted as oversized by Copies; removed like an undecodable copy
     }

@@ -11,17 +11,12 @@ import io.github.tieredcache.spi.Namespace;
 import io.github.tieredcache.spi.TierStore;
 import io.github.tieredcache.spi.Write;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -76,24 +71,20 @@ public final class ResilientTierStore implements TierStore {
   /** The namespace a probe reads from when no invalidation is pending. */
   static final Namespace PROBE_NAMESPACE = Namespace.of("tiered-cache-probe", List.of("probe"));
 
-  private static final byte[] PROBE_KEY = {'p', 'r', 'o', 'b', 'e'};
-  private static final int REPLAY_BATCH = 256;
-
-  /** Up to this many keys replayed at once are announced one by one; more, as "drop every key". */
-  private static final int ANNOUNCE_ONE_BY_ONE = 64;
-
   private final TierStore delegate;
   private final CircuitBreaker breaker;
   private final ResilientTierStoreOptions options;
   private final InvalidationBacklog backlog;
-  private final Executor retryLater;
-  private final AtomicBoolean replaying = new AtomicBoolean();
-  private final AtomicBoolean replayScheduled = new AtomicBoolean();
-  private final AtomicBoolean probing = new AtomicBoolean();
   private final Notices notices;
   private final OutageLog outageLog;
   private final String origin = "store-" + UUID.randomUUID();
+  private final BacklogReplay replay;
   private volatile boolean closed;
+
+  /** Whether {@link #close()} was called. */
+  boolean isClosed() {
+    return closed;
+  }
 
   private ResilientTierStore(
       TierStore delegate, CircuitBreaker breaker, ResilientTierStoreOptions options) {
@@ -103,9 +94,16 @@ public final class ResilientTierStore implements TierStore {
     this.backlog = new InvalidationBacklog(options.backlogCapacity());
     this.notices = new Notices(options.backlogCapacity());
     this.outageLog = new OutageLog(breaker.getName(), System::nanoTime);
-    this.retryLater =
-        CompletableFuture.delayedExecutor(
-            options.replayRetryInterval().toNanos(), TimeUnit.NANOSECONDS);
+    this.replay =
+        new BacklogReplay(
+            this,
+            delegate,
+            breaker,
+            backlog,
+            notices,
+            CompletableFuture.delayedExecutor(
+                options.replayRetryInterval().toNanos(), TimeUnit.NANOSECONDS),
+            origin);
     breaker.getEventPublisher().onStateTransition(this::onStateTransition);
   }
 
@@ -299,7 +297,7 @@ public final class ResilientTierStore implements TierStore {
    * Runs one call through the breaker: refused at once while it is open, recorded as a success or
    * failure (with its duration, for the slow-call rate) when the delegate's future completes.
    */
-  private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
+  <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
     if (closed) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("ResilientTierStore is closed"));
@@ -346,173 +344,32 @@ public final class ResilientTierStore implements TierStore {
     CircuitBreaker.State to = event.getStateTransition().getToState();
     outageLog.onTransition(event.getStateTransition().getFromState(), to);
     if (to == CircuitBreaker.State.HALF_OPEN) {
-      probe();
+      replay.probe();
     } else if (letsCallsThrough(to)) {
-      replay();
+      replay.replay();
     }
   }
 
   /**
    * Returns whether the breaker lets every call through in {@code state} (closed, or switched off).
    */
-  private static boolean letsCallsThrough(CircuitBreaker.State state) {
+  static boolean letsCallsThrough(CircuitBreaker.State state) {
     return state == CircuitBreaker.State.CLOSED
         || state == CircuitBreaker.State.DISABLED
         || state == CircuitBreaker.State.METRICS_ONLY;
   }
 
   private void afterBacklogGrew() {
-    if (letsCallsThrough(breaker.getState())) {
-      replayLater(); // a failure that did not open the breaker; try again shortly
-    }
-  }
-
-  private void replayLater() {
-    if (!closed && replayScheduled.compareAndSet(false, true)) {
-      retryLater.execute(
-          () -> {
-            replayScheduled.set(false);
-            replay();
-          });
-    }
-  }
-
-  /** Replays the backlog in batches while the breaker lets calls through; one replay at a time. */
-  private void replay() {
-    if (closed
-        || (backlog.isEmpty() && notices.isEmpty())
-        || !replaying.compareAndSet(false, true)) {
-      return;
-    }
-    replayNextBatch();
-  }
-
-  private void replayNextBatch() {
-    if (closed || !letsCallsThrough(breaker.getState())) {
-      replaying.set(false);
-      return;
-    }
-    List<InvalidationBacklog.Entry> batch = backlog.take(REPLAY_BATCH);
-    if (batch.isEmpty()) {
-      // Removals are done; the messages kept go after them, in order (a failed one is kept again).
-      for (Notices.Notice notice : notices.drain()) {
-        publish(notice.namespace(), notice.message());
-      }
-      replaying.set(false);
-      if (!backlog.isEmpty()) {
-        replay(); // something was added after take() and before the flag was cleared
-      }
-      return;
-    }
-    replayEntries(batch)
-        .whenComplete(
-            (ok, error) -> {
-              if (error == null) {
-                replayNextBatch();
-              } else {
-                replaying.set(false);
-                replayLater();
-              }
-            });
-  }
-
-  /**
-   * Replays entries through the breaker: one {@code clear} per namespace to clear and one {@code
-   * removeAll} per namespace with removals, each followed by the message that drops what it removed
-   * from every L0. Entries whose call fails go back to the backlog.
-   */
-  private CompletableFuture<Void> replayEntries(List<InvalidationBacklog.Entry> entries) {
-    Map<Namespace, List<InvalidationBacklog.Entry>> removals = new LinkedHashMap<>();
-    List<CompletableFuture<Void>> calls = new ArrayList<>();
-    for (InvalidationBacklog.Entry entry : entries) {
-      if (entry.isClear()) {
-        Namespace ns = entry.namespace();
-        calls.add(
-            settle(List.of(entry), call(() -> delegate.clear(ns)))
-                .thenRun(() -> publish(ns, Invalidation.ofAll(origin))));
-      } else {
-        removals.computeIfAbsent(entry.namespace(), n -> new ArrayList<>()).add(entry);
-      }
-    }
-    removals.forEach(
-        (namespace, group) -> {
-          List<byte[]> keys = new ArrayList<>(group.size());
-          for (InvalidationBacklog.Entry entry : group) {
-            keys.add(Objects.requireNonNull(entry.key()).bytes());
-          }
-          calls.add(
-              settle(group, call(() -> delegate.removeAll(namespace, keys)))
-                  .thenRun(() -> announce(namespace, keys)));
-        });
-    return CompletableFuture.allOf(calls.toArray(CompletableFuture<?>[]::new));
-  }
-
-  /** Tells every instance to drop keys whose removal was late: one by one, or all if many. */
-  private void announce(Namespace namespace, List<byte[]> keys) {
-    if (keys.size() > ANNOUNCE_ONE_BY_ONE) {
-      publish(namespace, Invalidation.ofAll(origin));
-      return;
-    }
-    for (byte[] key : keys) {
-      publish(namespace, Invalidation.ofKey(origin, key));
-    }
-  }
-
-  /** Settles a replay call: delivered entries end, failed ones go back; fails as the call did. */
-  private CompletableFuture<Void> settle(
-      List<InvalidationBacklog.Entry> entries, CompletableFuture<Void> call) {
-    return call.whenComplete(
-        (ok, error) -> {
-          if (error == null) {
-            log.debug("Replayed {} invalidations", entries.size());
-            backlog.settled(entries);
-          } else if (keep(error)) {
-            backlog.putBack(entries);
-          } else {
-            log.warn("Dropping {} invalidations the store refuses", entries.size(), unwrap(error));
-            backlog.settled(entries);
-          }
-        });
-  }
-
-  /**
-   * Probes the delegate while the breaker is half-open, one call at a time, until the breaker
-   * decides or refuses more probes; a pending invalidation is the most useful probe.
-   */
-  private void probe() {
-    if (closed || !probing.compareAndSet(false, true)) {
-      return;
-    }
-    probeNext();
-  }
-
-  private void probeNext() {
-    if (closed || breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
-      probing.set(false);
-      return;
-    }
-    List<InvalidationBacklog.Entry> next = backlog.take(1);
-    CompletableFuture<?> probe =
-        next.isEmpty()
-            ? call(() -> delegate.read(PROBE_NAMESPACE, PROBE_KEY))
-            : replayEntries(next);
-    probe.whenComplete(
-        (ok, error) -> {
-          if (error != null && unwrap(error) instanceof CallNotPermittedException) {
-            probing.set(false); // every probe permit is taken; the breaker decides on their outcome
-          } else {
-            probeNext();
-          }
-        });
+    replay.afterBacklogGrew();
   }
 
   /** Returns whether a failed invalidation is worth keeping (not a refusal of bad input). */
-  private static boolean keep(Throwable error) {
+  static boolean keep(Throwable error) {
     Throwable cause = unwrap(error);
     return !(cause instanceof IllegalArgumentException || cause instanceof NullPointerException);
   }
 
-  private static Throwable unwrap(Throwable error) {
+  static Throwable unwrap(Throwable error) {
     Throwable t = error;
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
