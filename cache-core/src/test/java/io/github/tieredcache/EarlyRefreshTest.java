@@ -26,17 +26,9 @@ class EarlyRefreshTest {
   private final FakeTicker ticker = new FakeTicker();
   private final InMemoryTierStore store = new InMemoryTierStore(ticker);
   private final List<TieredCache<String, String>> caches = new ArrayList<>();
-  private final AtomicInteger loads = new AtomicInteger();
-  private final List<CompletableFuture<String>> inProgress = new ArrayList<>();
-
-  /** A loader whose loads the test completes. */
-  private final AsyncLoader<String, String> pending =
-      (key, executor) -> {
-        loads.incrementAndGet();
-        CompletableFuture<String> load = new CompletableFuture<>();
-        inProgress.add(load);
-        return load;
-      };
+  private final PendingLoader pending = new PendingLoader();
+  private final AtomicInteger loads = pending.calls; // every loader of a test counts here
+  private final List<CompletableFuture<String>> inProgress = pending.inProgress;
 
   @AfterEach
   void close() {

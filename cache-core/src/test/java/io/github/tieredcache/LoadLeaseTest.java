@@ -30,18 +30,9 @@ class LoadLeaseTest {
   private final InMemoryTierStore store = new InMemoryTierStore(ticker);
   private final List<TieredCache<String, String>> fleet = new ArrayList<>();
 
-  /** Loader calls, and the futures of the loads in progress, completed by the test. */
-  private final AtomicInteger loads = new AtomicInteger();
-
-  private final List<CompletableFuture<String>> inProgress = new ArrayList<>();
-
-  private final AsyncLoader<String, String> loader =
-      (key, executor) -> {
-        loads.incrementAndGet();
-        CompletableFuture<String> load = new CompletableFuture<>();
-        inProgress.add(load);
-        return load;
-      };
+  private final PendingLoader loader = new PendingLoader();
+  private final AtomicInteger loads = loader.calls;
+  private final List<CompletableFuture<String>> inProgress = loader.inProgress;
 
   @AfterEach
   void closeFleet() {

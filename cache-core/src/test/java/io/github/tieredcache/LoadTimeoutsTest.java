@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.tieredcache.codec.ValueCodec;
 import io.github.tieredcache.memory.InMemoryTierStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -33,17 +32,10 @@ class LoadTimeoutsTest {
   private final FakeTicker ticker = new FakeTicker();
   private final VirtualScheduler scheduler = new VirtualScheduler(ticker);
   private final InMemoryTierStore store = new InMemoryTierStore(ticker);
-  private final AtomicInteger loads = new AtomicInteger();
-  private final List<CompletableFuture<String>> inProgress = new ArrayList<>();
+  private final PendingLoader slow = new PendingLoader();
+  private final AtomicInteger loads = slow.calls;
+  private final List<CompletableFuture<String>> inProgress = slow.inProgress;
   private final ExecutorService loaders = Executors.newSingleThreadExecutor();
-
-  private final AsyncLoader<String, String> slow =
-      (key, executor) -> {
-        loads.incrementAndGet();
-        CompletableFuture<String> load = new CompletableFuture<>();
-        inProgress.add(load);
-        return load;
-      };
 
   @AfterEach
   void stop() {
