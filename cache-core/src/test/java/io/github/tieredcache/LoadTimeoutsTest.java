@@ -84,6 +84,22 @@ class LoadTimeoutsTest {
   }
 
   @Test
+  void aLoadThatFailsAfterTheSoftTimeoutAnsweredCountsOnceAndTheNextReadLoadsAgain() {
+    try (TieredCache<String, String> cache = cache(SOFT, HARD, Duration.ofMinutes(10))) {
+      cache.get("p1", id -> "v1");
+      ticker.advance(TTL.plusSeconds(1));
+      CompletableFuture<String> read = cache.getAsync("p1", slow);
+      scheduler.advance(SOFT);
+      assertThat(read.getNow(null)).isEqualTo("v1");
+
+      inProgress.get(0).completeExceptionally(new IllegalStateException("database down"));
+      assertThat(cache.stats().staleOnError()).as("one answer, counted once").isEqualTo(1);
+      cache.getAsync("p1", slow);
+      assertThat(loads).as("the failed load's flight ended").hasValue(2);
+    }
+  }
+
+  @Test
   void afterTheHardTimeoutWithoutACopyTheReadFailsAndTheNextReadLoadsAgain() {
     try (TieredCache<String, String> cache = cache(Duration.ZERO, HARD, Duration.ZERO)) {
       CompletableFuture<String> read = cache.getAsync("p1", slow);

@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * never runs on a store's I/O thread, and a blocking caller's loader runs on its own thread. A
  * loader's exception reaches every waiting caller and nothing is cached.
  *
+ * <p><b>Leases and timeouts.</b> A load may hold the key's fleet-wide lease ({@link Leases}): its
+ * write-back is then fenced by the lease's token, and when it is settled (or the load failed, or
+ * wrote nothing) the lease ends and the other instances are told. A load may be watched by {@link
+ * LoadTimeouts}, which may answer its callers before it completes; it still completes and writes
+ * back, and is never cancelled.
+ *
  * <p>Thread-safe.
  */
 final class Loads<K, V> {
@@ -214,6 +220,10 @@ final class Loads<K, V> {
           unwatch.run();
           if (error != null) {
             leases.finish(encoded, leaseToken, false);
+            if (flight.promise.isDone()) { // a load timeout answered the callers already
+              flights.remove(key, flight);
+              return;
+            }
             Object stale = rescue == null ? null : copies.rescue(rescue);
             if (stale == null) {
               fail(key, flight, error);
