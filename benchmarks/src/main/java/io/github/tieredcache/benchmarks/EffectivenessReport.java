@@ -145,6 +145,18 @@ public final class EffectivenessReport {
             OnEdit.PUT,
             true),
         new Setup(
+            "+ refresh-ahead",
+            "put on edit and cold admission, hot and warm copies refreshed in the background when"
+                + " read in their last 10 min (`Tier.refreshAhead`): a key read often never waits"
+                + " at its expiry, and serves nothing older than an edit",
+            invalidation,
+            Tiers.of(
+                hot.refreshAhead(Duration.ofMinutes(10)),
+                warm.refreshAhead(Duration.ofMinutes(10)),
+                cold.admission(ON_SECOND_REQUEST)),
+            OnEdit.PUT,
+            true),
+        new Setup(
             "+ put on edit, cold TTL 6 h",
             "put on edit and cold admission, the cold tier's TTL 6 h instead of 24 h: Redis memory"
                 + " bought back with database reads",
