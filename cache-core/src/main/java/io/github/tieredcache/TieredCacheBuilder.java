@@ -393,7 +393,7 @@ public final class TieredCacheBuilder<K, V> {
    * still loading), so it waits at most twice the lease time before it loads itself. It should
    * exceed the usual load time and stay below what a caller may wait; {@link Duration#ZERO} turns
    * leases off. Default: 1 second, chosen because a popular key expiring under 8 instances cost 1
-   * load per expiry with it and 6.5 to 8 without ({@code LoadLeaseIT}), for one small script before
+   * load per expiry with it and 6 to 8 without ({@code LoadLeaseIT}), for one small script before
    * each load and one message after it.
    */
   public TieredCacheBuilder<K, V> loadLease(Duration leaseTime) {
