@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * forgets it when that node ends it. Every {@link #RECONCILE_EVERY} and at once after a node ended
  * one, each channel whose confirming node is not the current owner of its slot (in the connection's
  * topology, which the client refreshes, and which is asked to refresh at once while a channel's
- * primary is marked failed: see {@link TopologyRefresh}) is subscribed again through the cluster
- * connection, which routes it to the owner. A confirmation is what tells the listeners they are
- * subscribed again (and so that they may have missed messages); see {@link Subscriptions}.
+ * primary is marked failed or its connection is down: see {@link TopologyRefresh}) is subscribed
+ * again through the cluster connection, which routes it to the owner. A confirmation is what tells
+ * the listeners they are subscribed again (and so that they may have missed messages); see {@link
+ * Subscriptions}.
  *
  * <p><b>Feature detection.</b> A server without sharded pub/sub (before Redis 7) refuses {@code
  * SSUBSCRIBE} as an unknown command; the store then relies on its classic subscription, which it
@@ -164,8 +165,27 @@ final class ShardedChannels extends RedisClusterPubSubAdapter<byte[], byte[]> {
         topology.request(() -> scheduler.execute(this::reconcile));
       } else if (!entry.getValue().equals(owner.getNodeId())) {
         send(entry.getKey());
+      } else {
+        refreshIfDown(owner.getNodeId());
       }
     }
+  }
+
+  /**
+   * The channel is confirmed by its owner as this topology knows it, but a killed owner is not
+   * marked failed in a topology read before the cluster noticed: while the owner's connection is
+   * down, learn the topology soon (a promotion would otherwise wait for the client's periodic
+   * refresh, seconds later), and look again once learnt.
+   */
+  private void refreshIfDown(String nodeId) {
+    connection
+        .getConnectionAsync(nodeId)
+        .whenComplete(
+            (node, error) -> {
+              if (error != null || !node.isOpen()) {
+                topology.request(() -> scheduler.execute(this::reconcile));
+              }
+            });
   }
 
   private void send(String channel) {
