@@ -170,8 +170,8 @@ final class Coherence<K, V> implements InvalidationListener {
     if (message.sequence() != Invalidation.UNSEQUENCED) {
       checkSequence(message);
     }
-    if (message.isHeartbeat()) {
-      return;
+    if (message.isHeartbeat() || (message.isLoaded() && !leases.waiting())) {
+      return; // a load's message matters only to a read waiting here
     }
     if (message.isAll()) {
       clearLocally();

@@ -51,19 +51,6 @@ final class EarlyRefresh {
     }
   }
 
-  /** Returns whether either rule is on for some tier. */
-  boolean enabled() {
-    if (beta > 0) {
-      return true;
-    }
-    for (long ahead : aheadMillis) {
-      if (ahead > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Returns the cache ticker's reading, to time a load with {@link #loaded}. */
   long start() {
     return ticker.read();

@@ -21,9 +21,10 @@ import org.jspecify.annotations.Nullable;
  * another instance: it waits, without polling, until that instance's {@link
  * Invalidation.Kind#LOADED LOADED} message (or an invalidation of the key) arrives, or until the
  * lease would have ended, then reads the key once more and serves the copy found there, or else
- * loads it itself, without asking again. "Read again" (the key moved or was written since the
- * read): it reads once more. A store that keeps no leases, or one that fails, answers as if there
- * were none: the read loads.
+ * asks once more (a wait a resubscription ended early may find the holder still loading), and after
+ * that loads it itself. "Read again" (the key moved or was written since the read): it reads once
+ * more. A store that keeps no leases, or one that fails, answers as if there were none: the read
+ * loads.
  *
  * <p><b>No missed wake-up.</b> The wait is registered before the request is sent, so a message that
  * arrives before the answer still ends it.
@@ -36,7 +37,7 @@ import org.jspecify.annotations.Nullable;
 final class Leases<K> {
 
   /** A lease request's answer, and the wait registered for it. */
-  record Taken(Lease lease, long token, CompletableFuture<Void> woken) {}
+  record Taken(Lease lease, CompletableFuture<Void> woken) {}
 
   private final @Nullable Duration time;
   private final RemoteTiers remote;
@@ -90,7 +91,7 @@ final class Leases<K> {
               } else {
                 end(key, woken); // nobody here waits on this request's wait
               }
-              return new Taken(lease, lease.state() == Lease.State.GRANTED ? token : 0, woken);
+              return new Taken(lease, woken);
             });
   }
 
@@ -105,6 +106,11 @@ final class Leases<K> {
     CompletableFuture<Void> released =
         wrote ? CompletableFuture.completedFuture(null) : remote.releaseLease(encoded, token);
     released.thenRun(() -> remote.publish(Invalidation.ofLoaded(instanceId, encoded)));
+  }
+
+  /** Returns whether a read here waits for another instance's load. */
+  boolean waiting() {
+    return !waits.isEmpty();
   }
 
   /** Ends the wait for {@code key}, if one is registered: a message about it arrived. */

@@ -184,7 +184,7 @@ final class Reads<K, V> {
                           seen,
                           read,
                           miss.rescue(),
-                          taken.token(),
+                          taken.lease().token(),
                           flight,
                           loader,
                           where);
@@ -224,7 +224,7 @@ final class Reads<K, V> {
             taken -> {
               switch (taken.lease().state()) {
                 case GRANTED, NONE ->
-                    loads.refresh(key, encoded, seen, read, taken.token(), flight, loader);
+                    loads.refresh(key, encoded, seen, read, taken.lease().token(), flight, loader);
                 case HELD -> taken.woken().thenRun(() -> loads.end(key, flight));
                 // Its callers have their answer: a load it may still need runs in the background.
                 case READ_AGAIN ->

@@ -110,7 +110,7 @@ public final class InMemoryTierStore implements TierStore {
     return run(
         () -> {
           synchronized (leases) {
-            if (lookup(namespace, key).generation() != seenGeneration) {
+            if (generation(namespace, key) != seenGeneration) {
               return Lease.readAgain();
             }
             return leases.take(namespace.cacheName(), key, token, ticker.read(), time.toNanos());
@@ -332,6 +332,13 @@ public final class InMemoryTierStore implements TierStore {
     checkTier(namespace, tier);
     update(
         namespace, key, record -> record.withCopy(tier, bytes.clone(), expiry(ticker.read(), ttl)));
+  }
+
+  /** The key's generation, as {@link #lookup} reports it, without copying its copies. */
+  private long generation(Namespace namespace, byte[] key) {
+    CacheState state = state(namespace);
+    KeyRecord record = state.keys.get(new ByteKey(key));
+    return record == null ? state.baseGeneration : state.generation(record, ticker.read());
   }
 
   private Lookup lookup(Namespace namespace, byte[] key) {

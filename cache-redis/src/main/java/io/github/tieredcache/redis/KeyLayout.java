@@ -209,11 +209,18 @@ final class KeyLayout {
    * other tiers' keys.
    */
   byte[][] writeKeys(byte[] epochSegment, byte[] key, int tier) {
-    byte[] escaped = escape(key);
-    byte[][] keys = new byte[tierSuffixes.length + 1][];
+    return writeKeys(epochSegment, escape(key), tier, false);
+  }
+
+  /** The keys of a write, with the lease key third when {@code leased}. */
+  private byte[][] writeKeys(byte[] epochSegment, byte[] escaped, int tier, boolean leased) {
+    byte[][] keys = new byte[tierSuffixes.length + (leased ? 2 : 1)][];
     keys[0] = tierKey(epochSegment, escaped, tier);
     keys[1] = generationKey(escaped);
     int i = 2;
+    if (leased) {
+      keys[i++] = leaseKey(escaped);
+    }
     for (int t = 0; t < tierSuffixes.length; t++) {
       if (t != tier) {
         keys[i++] = tierKey(epochSegment, escaped, t);
@@ -227,13 +234,7 @@ final class KeyLayout {
    * generation key, the lease key, then the other tiers' keys.
    */
   byte[][] leasedWriteKeys(byte[] epochSegment, byte[] key, int tier) {
-    byte[][] plain = writeKeys(epochSegment, key, tier);
-    byte[][] keys = new byte[plain.length + 1][];
-    keys[0] = plain[0];
-    keys[1] = plain[1];
-    keys[2] = leaseKey(escape(key));
-    System.arraycopy(plain, 2, keys, 3, plain.length - 2);
-    return keys;
+    return writeKeys(epochSegment, escape(key), tier, true);
   }
 
   /** Returns the keys a lease request touches: the lease key, then the generation key. */

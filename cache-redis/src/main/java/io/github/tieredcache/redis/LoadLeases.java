@@ -53,7 +53,7 @@ final class LoadLeases {
   }
 
   CompletableFuture<Void> release(Namespaces.State ns, byte[] key, long token) {
-    byte[][] keys = {ns.layout.leaseKeys(key)[0]};
+    byte[][] keys = {ns.layout.leaseKey(KeyLayout.escape(key))};
     return data.callOnSlot(keys[0], c -> Script.RELEASE.run(c, keys, number(token)))
         .thenApply(r -> null);
   }

@@ -325,11 +325,11 @@ public final class RedisTierStore implements TierStore {
     byte[] counter = number(Generations.counter(write.expectedGeneration()));
     byte[] ttl = number(millis(write.ttl()));
     byte[] deadline = deadlines.next();
-    byte[] token = number(write.leaseToken());
+    byte @Nullable [] token = leased ? number(write.leaseToken()) : null;
     return data.callOnSlot(
             keys[0],
             c ->
-                leased
+                token != null
                     ? Script.WRITE_LEASED.run(c, keys, counter, write.copy(), ttl, deadline, token)
                     : script.run(c, keys, counter, write.copy(), ttl, deadline))
         .thenCompose(
